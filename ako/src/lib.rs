@@ -1,0 +1,9 @@
+//! AKO-rs: keeps an Avi controller equal to what a Kubernetes cluster asks for.
+//!
+//! Data path: kube ingestion -> `model::build` (pure) -> `sync` diff/plan -> Avi REST.
+//! See DESIGN.md at the repository root of the shared docs for the contracts.
+
+pub mod config;
+pub mod model;
+pub mod naming;
+pub mod shard;

@@ -1,0 +1,1 @@
+//! avi-sim: an in-memory Avi controller.
