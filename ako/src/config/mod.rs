@@ -1,1 +1,141 @@
-//! (being written)
+//! AKO-rs settings: the validated [`AkoConfig`] every other module reads.
+//!
+//! The defaults here are the Helm chart's defaults (spec §11); they live only in
+//! [`AkoConfig::new`].
+
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::shard::{ShardHash, ShardSize};
+
+pub use types::{AutoFqdn, CniPlugin, FqdnReusePolicy, LogLevel, NetworkRef, ServiceType};
+
+/// Every setting the controller uses, validated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AkoConfig {
+    /// `AKOSettings.clusterName`: prefix of every Avi name, `created_by` and marker value.
+    pub cluster_name: String,
+    /// `AKOSettings.cniPlugin`; `None` when unset.
+    pub cni_plugin: Option<CniPlugin>,
+    /// `AKOSettings.namespaceSelector` (labelKey, labelValue); set only when both are non-blank.
+    pub namespace_selector: Option<(String, String)>,
+    /// `AKOSettings.blockedNamespaceList`: exact namespace names ignored for every kind.
+    pub blocked_namespaces: BTreeSet<String>,
+    /// `AKOSettings.layer7Only`: no L4 virtual services for Services of type LoadBalancer.
+    pub layer7_only: bool,
+    /// `AKOSettings.deleteConfig`: delete every object this cluster owns.
+    pub delete_config: bool,
+    /// `AKOSettings.disableStaticRouteSync`.
+    pub disable_static_route_sync: bool,
+    /// `AKOSettings.enableEvents`.
+    pub enable_events: bool,
+    /// `AKOSettings.logLevel`.
+    pub log_level: LogLevel,
+    /// `AKOSettings.apiServerPort`: the liveness/metrics HTTP port.
+    pub api_server_port: u16,
+    /// `AKOSettings.fullSyncFrequency`; zero disables the periodic full sync.
+    pub full_sync_interval: Duration,
+    /// Whether this is an OpenShift cluster (Routes processed, Ingresses ignored, F15).
+    /// Defaults to `cniPlugin == openshift`; `AKOSettings.openshift` (ours) overrides.
+    pub openshift: bool,
+    /// `NetworkSettings.vipNetworkList`.
+    pub vip_networks: Vec<NetworkRef>,
+    /// `NetworkSettings.nodeNetworkList` (at most 5).
+    pub node_networks: Vec<NetworkRef>,
+    /// `NetworkSettings.defaultDomain` (falls back to `L4Settings.defaultDomain`).
+    pub default_domain: Option<String>,
+    /// `L7Settings.shardVSSize`.
+    pub shard_size: ShardSize,
+    /// `L7Settings.passthroughShardSize`.
+    pub passthrough_shard_size: ShardSize,
+    /// `L7Settings.shardHash` (ours): md5 by default, fnv1a to keep the original's placement.
+    pub shard_hash: ShardHash,
+    /// `L7Settings.serviceType`.
+    pub service_type: ServiceType,
+    /// `L7Settings.defaultIngController`: `avi-lb` is the default IngressClass.
+    pub default_ing_controller: bool,
+    /// `L7Settings.fqdnReusePolicy`.
+    pub fqdn_reuse_policy: FqdnReusePolicy,
+    /// `L4Settings.defaultLBController`: handle LoadBalancer Services without a class.
+    pub default_lb_controller: bool,
+    /// `L4Settings.autoFQDN`.
+    pub auto_fqdn: AutoFqdn,
+    /// `nodePortSelector.{key,value}`: in NodePort mode only nodes carrying every
+    /// label here are pool servers (empty = all nodes).
+    pub node_port_selector: BTreeMap<String, String>,
+    /// `ControllerSettings`.
+    pub controller: ControllerSettings,
+    /// `ControllerSettings.apiRateLimit` (ours): Avi calls per second this client
+    /// makes at most (a default Avi controller answers 429 above ~32/s per client).
+    pub api_rate_limit: u32,
+}
+
+/// `ControllerSettings`: where and as whom objects are written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ControllerSettings {
+    /// `controllerHost` (host or host:port, optionally with scheme); required to run.
+    pub host: String,
+    /// `controllerVersion`; `None` = read from `/api/initial-data`.
+    pub version: Option<String>,
+    /// `cloudName`.
+    pub cloud_name: String,
+    /// `serviceEngineGroupName`.
+    pub se_group: String,
+    /// `tenantName`.
+    pub tenant: String,
+    /// `vrfName`; `None` = the cloud's VRF (`global` by default).
+    pub vrf: Option<String>,
+}
+
+/// Default `api_rate_limit`: below the ~32/s a default Avi controller allows.
+pub const DEFAULT_API_RATE_LIMIT: u32 = 25;
+
+impl AkoConfig {
+    /// The Helm chart's defaults for a cluster named `cluster_name`.
+    pub fn new(cluster_name: &str) -> Self {
+        Self {
+            cluster_name: cluster_name.to_owned(),
+            cni_plugin: None,
+            namespace_selector: None,
+            blocked_namespaces: BTreeSet::new(),
+            layer7_only: false,
+            delete_config: false,
+            disable_static_route_sync: false,
+            enable_events: true,
+            log_level: LogLevel::Warn,
+            api_server_port: 8080,
+            full_sync_interval: Duration::from_secs(1800),
+            openshift: false,
+            vip_networks: Vec::new(),
+            node_networks: Vec::new(),
+            default_domain: None,
+            shard_size: ShardSize::Large,
+            passthrough_shard_size: ShardSize::Small,
+            shard_hash: ShardHash::Md5,
+            service_type: ServiceType::ClusterIp,
+            default_ing_controller: true,
+            fqdn_reuse_policy: FqdnReusePolicy::InterNamespaceAllowed,
+            default_lb_controller: true,
+            auto_fqdn: AutoFqdn::Default,
+            node_port_selector: BTreeMap::new(),
+            controller: ControllerSettings {
+                host: String::new(),
+                version: None,
+                cloud_name: "Default-Cloud".to_owned(),
+                se_group: "Default-Group".to_owned(),
+                tenant: "admin".to_owned(),
+                vrf: None,
+            },
+            api_rate_limit: DEFAULT_API_RATE_LIMIT,
+        }
+    }
+
+    /// Defaults for tests: [`AkoConfig::new`] (no controller host needed offline).
+    pub fn for_tests(cluster_name: &str) -> Self {
+        Self::new(cluster_name)
+    }
+}
