@@ -3,7 +3,9 @@
 //! Data path: kube ingestion -> `model::build` (pure) -> `sync` diff/plan -> Avi REST.
 //! See DESIGN.md at the repository root of the shared docs for the contracts.
 
+pub mod avi;
 pub mod config;
+pub mod crd;
 pub mod model;
 pub mod naming;
 pub mod shard;
