@@ -1,18 +1,112 @@
-//! AKO-rs settings: the validated [`AkoConfig`] every other module reads.
+//! AKO-rs settings: the validated [`AkoConfig`] every other module reads, and
+//! [`ConfigSources`], which loads it.
 //!
-//! The defaults here are the Helm chart's defaults (spec §11); they live only in
-//! [`AkoConfig::new`].
+//! Sources and precedence (later wins, per setting):
+//! 1. defaults — the Helm chart's defaults, kept only in [`AkoConfig::new`];
+//! 2. Helm-style values files with the original's keys (`AKOSettings`,
+//!    `NetworkSettings`, `L7Settings`, `L4Settings`, `ControllerSettings`,
+//!    `nodePortSelector`), several files overlaying in the order given, like
+//!    `helm -f a.yaml -f b.yaml`;
+//! 3. the `avi-k8s-config` ConfigMap data (the keys the chart renders);
+//! 4. environment variables (the original's names, e.g. `SHARD_VS_SIZE`).
+//!
+//! This mirrors how a deployed AKO sees them: the chart renders values into the
+//! ConfigMap, and the StatefulSet copies ConfigMap keys into the environment.
+//! Settings the original reads live from the ConfigMap (`deleteConfig`,
+//! `layer7Only`, `logLevel`, `enableEvents`) have no environment variable, so the
+//! ConfigMap decides them. An empty value counts as unset at every level. Keys
+//! marked "ours" in `keys.rs` (`shardHash`, `apiRateLimit`, `openshift`) do not
+//! exist in the original. Every invalid setting is reported at once, each naming
+//! the key as its source spells it and the allowed values.
 
+mod error;
+mod keys;
+mod parse;
+mod source;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::shard::{ShardHash, ShardSize};
 
+pub use error::{ConfigError, ConfigErrors};
 pub use types::{AutoFqdn, CniPlugin, FqdnReusePolicy, LogLevel, NetworkRef, ServiceType};
+
+/// Name of the ConfigMap the chart renders the settings into.
+pub const CONFIGMAP_NAME: &str = "avi-k8s-config";
+
+/// The inputs of one configuration load; [`ConfigSources::build`] merges them in
+/// the documented precedence whatever order they were added in.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSources {
+    values: source::Layer,
+    configmap: source::Layer,
+    env: source::Layer,
+    ignored: Vec<String>,
+}
+
+impl ConfigSources {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a values file's text; a later file overrides an earlier one per key.
+    pub fn values_yaml(mut self, text: &str) -> Result<Self, ConfigError> {
+        let (layer, ignored) = source::from_values(text)?;
+        self.values.overlay(&layer);
+        self.ignored
+            .extend(ignored.into_iter().map(|k| format!("values {k}")));
+        Ok(self)
+    }
+
+    /// Reads and adds a values file.
+    pub fn values_file(self, path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        self.values_yaml(&text)
+    }
+
+    /// Sets the `avi-k8s-config` data (replacing earlier data: there is one ConfigMap).
+    pub fn configmap(mut self, data: &BTreeMap<String, String>) -> Self {
+        let (layer, ignored) = source::from_configmap(data);
+        self.configmap = layer;
+        self.ignored.retain(|k| !k.starts_with("ConfigMap "));
+        self.ignored
+            .extend(ignored.into_iter().map(|k| format!("ConfigMap {k}")));
+        self
+    }
+
+    /// Sets the environment, read through `lookup`.
+    pub fn env(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        self.env = source::from_env(lookup);
+        self
+    }
+
+    /// Sets the environment from this process's environment.
+    pub fn process_env(self) -> Self {
+        self.env(|k| std::env::var(k).ok())
+    }
+
+    /// Keys present in the values files (known sections only) or the ConfigMap that
+    /// AKO-rs does not read, e.g. `values L7Settings.shardVsSize` — worth a warning.
+    pub fn ignored(&self) -> &[String] {
+        &self.ignored
+    }
+
+    /// Merges the sources and validates the result.
+    pub fn build(&self) -> Result<AkoConfig, ConfigErrors> {
+        let mut merged = self.values.clone();
+        merged.overlay(&self.configmap);
+        merged.overlay(&self.env);
+        parse::build(&merged)
+    }
+}
 
 /// Every setting the controller uses, validated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
