@@ -5,6 +5,7 @@
 
 pub mod avi;
 pub mod config;
+pub mod crd;
 pub mod model;
 pub mod naming;
 pub mod shard;

@@ -1,1 +1,57 @@
-//! (being written)
+//! PURE: `ClusterState` + `AkoConfig` → `AviGraph` + diagnostics. No I/O, no clocks,
+//! no randomness, no environment: the same input gives the same graph, byte for byte.
+//!
+//! Submodules: `state`/`key` (the input index), `graph` (the output), `wire` (Avi
+//! body structs), `scope` (namespaces, classes, infra settings), `backend` (pool
+//! servers), `l4`, `vrf` (static routes), and the L7 translation.
+
+#[allow(dead_code)] // the L7 translation (next commit) uses the rest
+mod backend;
+mod ctx;
+mod graph;
+mod key;
+mod l4;
+mod objects;
+#[allow(dead_code)]
+mod scope;
+mod state;
+mod vrf;
+#[allow(dead_code)]
+mod wire;
+
+pub use backend::{NPL_ANNOTATION, SKIP_NODEPORT_ANNOTATION};
+pub use graph::{
+    AviGraph, AviKey, AviKind, AviObject, Diagnostic, LbStatus, Severity, StaticRoute, VrfRoutes,
+    avi_ref,
+};
+pub use key::{Kind, ObjectKey};
+pub use l4::{LB_CLASS, LB_IP_ANNOTATION};
+pub use scope::{AVI_CONTROLLER, DEFAULT_CLASS_ANNOTATION, INFRA_ANNOTATION};
+pub use state::{ClusterState, SERVICE_NAME_LABEL, StateObject, key_of};
+pub use vrf::POD_CIDRS_ANNOTATION;
+
+use crate::config::AkoConfig;
+
+/// Computes the Avi objects this cluster should have, and what is wrong with the
+/// input. With `deleteConfig` the graph is empty (static routes cleared too).
+pub fn build(state: &ClusterState, cfg: &AkoConfig) -> (AviGraph, Vec<Diagnostic>) {
+    let env = ctx::Env::new(cfg);
+    let mut out = ctx::Out::default();
+    if cfg.delete_config {
+        if vrf::enabled(&env) {
+            out.graph.vrf = Some(VrfRoutes {
+                vrf: env.vrf_name.to_owned(),
+                routes: Default::default(),
+            });
+        }
+        return (out.graph, out.diags);
+    }
+    let namespaces = scope::Namespaces::new(state, cfg);
+    let infras = scope::Infras::new(state, cfg, &mut out);
+    l4::build(&env, &mut out, state, &namespaces, &infras);
+    vrf::build(&env, &mut out, state, &infras);
+    let mut diags = out.diags;
+    diags.sort();
+    diags.dedup();
+    (out.graph, diags)
+}
