@@ -164,6 +164,32 @@ pub fn place(host: &str, size: ShardSize, hash: ShardHash) -> Placement {
     }
 }
 
+/// A host whose placement differs between two shard settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move<'h> {
+    pub host: &'h str,
+    pub from: Placement,
+    pub to: Placement,
+}
+
+/// The hosts that change placement when the shard settings change from `from`
+/// to `to` (F7: what `ako shard --plan` shows before a disruptive change), in
+/// input order.
+pub fn moves<'h>(
+    hosts: impl IntoIterator<Item = &'h str>,
+    from: (ShardSize, ShardHash),
+    to: (ShardSize, ShardHash),
+) -> Vec<Move<'h>> {
+    hosts
+        .into_iter()
+        .filter_map(|host| {
+            let from = place(host, from.0, from.1);
+            let to = place(host, to.0, to.1);
+            (from != to).then_some(Move { host, from, to })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,14 @@ use crate::shard::{ShardHash, ShardSize};
 pub use error::{ConfigError, ConfigErrors};
 pub use types::{AutoFqdn, CniPlugin, FqdnReusePolicy, LogLevel, NetworkRef, ServiceType};
 
+/// The original's clusterName rule (`^[a-zA-Z0-9-_]*$`), non-empty.
+pub fn is_valid_cluster_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Name of the ConfigMap the chart renders the settings into.
 pub const CONFIGMAP_NAME: &str = "avi-k8s-config";
 

@@ -11,16 +11,10 @@ use serde::Deserialize;
 use super::error::{ConfigError, ConfigErrors};
 use super::keys::KEYS;
 use super::source::{Layer, Raw};
-use super::{AkoConfig, CniPlugin, FqdnReusePolicy, NetworkRef, ServiceType};
+use super::{
+    AkoConfig, CniPlugin, FqdnReusePolicy, NetworkRef, ServiceType, is_valid_cluster_name,
+};
 use crate::shard::UnknownValue;
-
-/// The original's clusterName rule (`^[a-zA-Z0-9-_]*$`), non-empty.
-fn valid_cluster_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
 
 /// Most node networks the original accepts.
 const MAX_NODE_NETWORKS: usize = 5;
@@ -180,7 +174,7 @@ pub(crate) fn build(raw: &Layer) -> Result<AkoConfig, ConfigErrors> {
             key: "clusterName".to_owned(),
             names: "AKOSettings.clusterName, ConfigMap clusterName or env CLUSTER_NAME".to_owned(),
         });
-    } else if !valid_cluster_name(&cluster) {
+    } else if !is_valid_cluster_name(&cluster) {
         p.invalid(
             "clusterName",
             "only letters, digits, '-' and '_' are allowed",
