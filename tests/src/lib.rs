@@ -1,1 +1,3 @@
 //! Scenario runner.
+
+pub mod scenario;

@@ -1,0 +1,391 @@
+//! The scenario format: every file under scenarios/ loads, the F/B coverage is
+//! complete, errors are positioned, load-time rules bite, scenarios/schema.json is
+//! current, and shard expectations agree with the md5 placement rule.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use ako_tests::scenario::{
+    CoverageId, STEP_KEYS, Scenario, ScenarioError, ShardHash, ShardSize, StepKind, json_schema,
+};
+
+const SCHEMA_ENV: &str = "UPDATE_SCENARIO_SCHEMA";
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
+}
+
+/// Every scenario file: `*.yaml` under scenarios/, except manifest files kept in
+/// directories named `manifests`.
+fn scenario_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != "manifests") {
+                    walk(&p, out);
+                }
+            } else if p.extension().is_some_and(|e| e == "yaml") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&scenarios_dir(), &mut out);
+    out
+}
+
+fn load_all() -> Vec<Scenario> {
+    let files = scenario_files();
+    assert!(
+        !files.is_empty(),
+        "no scenario files under {}",
+        scenarios_dir().display()
+    );
+    let mut errors = Vec::new();
+    let mut loaded = Vec::new();
+    for f in files {
+        match Scenario::load(&f) {
+            Ok(s) => loaded.push(s),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    assert!(
+        errors.is_empty(),
+        "{} scenario file(s) do not load:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    loaded
+}
+
+#[test]
+fn every_scenario_file_loads_and_names_are_unique() {
+    let all = load_all();
+    let names: BTreeSet<_> = all.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names.len(), all.len(), "two scenario files share a name");
+}
+
+#[test]
+fn every_f_and_b_id_is_covered() {
+    let all = load_all();
+    let covered: BTreeSet<CoverageId> = all.iter().flat_map(|s| s.covers.iter().copied()).collect();
+    let missing: Vec<String> = CoverageId::all()
+        .filter(|id| !covered.contains(id))
+        .map(|id| id.to_string())
+        .collect();
+    assert!(missing.is_empty(), "ids without a scenario: {missing:?}");
+}
+
+#[test]
+fn faq_and_regression_files_live_where_their_ids_say() {
+    for s in load_all() {
+        let dir = s
+            .path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|d| d.to_str())
+            .unwrap_or_default();
+        let has_f = s.covers.iter().any(|c| matches!(c, CoverageId::Faq(_)));
+        let has_b = s.covers.iter().any(|c| matches!(c, CoverageId::Bug(_)));
+        match dir {
+            "faq" => assert!(has_f, "{}: a faq/ scenario must cover an F id", s.name),
+            "regressions" => assert!(
+                has_b,
+                "{}: a regressions/ scenario must cover a B id",
+                s.name
+            ),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn relative_file_references_exist() {
+    for s in load_all() {
+        for f in s.file_refs() {
+            assert!(
+                f.is_file(),
+                "{}: {} does not exist",
+                s.path.display(),
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn pending_scenarios_are_listed_in_the_readme() {
+    let readme = std::fs::read_to_string(scenarios_dir().join("README.md")).unwrap();
+    for s in load_all().iter().filter(|s| s.pending) {
+        assert!(
+            readme.contains(&s.name),
+            "scenarios/README.md does not list pending scenario {}",
+            s.name
+        );
+    }
+}
+
+/// Independent of `ako::shard`: `u32::from_be_bytes(md5(host)[0..4]) % count`.
+fn md5_shard(host: &str, count: u32) -> u32 {
+    let d = md5::compute(host.as_bytes());
+    u32::from_be_bytes([d[0], d[1], d[2], d[3]]) % count
+}
+
+#[test]
+fn shard_expectations_follow_the_md5_rule() {
+    let mut checked = 0;
+    for s in load_all() {
+        for (i, step) in s.steps.iter().enumerate() {
+            let StepKind::ExpectShard(e) = &step.kind else {
+                continue;
+            };
+            let settings = s.settings_at(i);
+            if settings.shard_hash.unwrap_or(ShardHash::Md5) != ShardHash::Md5 {
+                continue;
+            }
+            let size = settings.shard_vs_size.unwrap_or(ShardSize::Large);
+            let cluster = settings.cluster_name.clone().unwrap_or_default();
+            let prefix = format!("{cluster}--Shared-L7-");
+            let Some(n) =
+                e.vs.strip_prefix(&prefix)
+                    .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let count = size.count().expect("shared VS names need a shard count");
+            assert_eq!(
+                n,
+                md5_shard(&e.host, count),
+                "{} steps[{i}]: {} with {count} shards is on {prefix}{}",
+                s.path.display(),
+                e.host,
+                md5_shard(&e.host, count)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no expect_shard step was checked");
+}
+
+#[test]
+fn checked_in_schema_is_current() {
+    let path = scenarios_dir().join("schema.json");
+    let fresh = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
+    if std::env::var_os(SCHEMA_ENV).is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == fresh,
+        "scenarios/schema.json is stale; regenerate it with\n  {SCHEMA_ENV}=1 cargo test -p ako-tests --test scenario_format checked_in_schema_is_current"
+    );
+}
+
+#[test]
+fn schema_lists_every_step_key_in_order() {
+    let schema = json_schema();
+    let variants = schema["$defs"]["Step"]["oneOf"]
+        .as_array()
+        .expect("Step is a oneOf");
+    let keys: Vec<&str> = variants
+        .iter()
+        .map(|v| v["required"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, STEP_KEYS);
+    for v in variants {
+        assert!(v["properties"]["label"].is_object() && v["properties"]["within"].is_object());
+        assert_eq!(v["additionalProperties"], false);
+    }
+}
+
+// ---- positioned errors ----------------------------------------------------------
+
+const HEAD: &str = "name: t\ndescription: d\ncovers: [F2]\nsettings: {clusterName: c1}\n";
+
+fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+    Scenario::parse(text, Path::new("dir/t.yaml"))
+}
+
+fn position(text: &str) -> (usize, usize, String) {
+    match parse(text) {
+        Err(ScenarioError::Parse {
+            file,
+            line,
+            column,
+            message,
+        }) => {
+            assert_eq!(file, Path::new("dir/t.yaml"));
+            (line, column, message)
+        }
+        other => panic!("expected a positioned error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_minimal_scenario_parses() {
+    let s = parse(&format!("{HEAD}steps:\n  - wait_converged:\n  - label: x\n    restart: {{}}\n  - expect_no_writes: {{since: x}}\n")).unwrap();
+    assert_eq!(s.steps.len(), 3);
+    assert!(s.autostart && s.steps[1].label.as_deref() == Some("x"));
+    assert_eq!(s.steps[0].kind.key(), "wait_converged");
+}
+
+#[test]
+fn unknown_keys_are_reported_at_their_line_and_column() {
+    let (l, c, m) = position(&format!("{HEAD}colour: red\nsteps: []\n"));
+    assert_eq!((l, c), (5, 1), "{m}");
+    assert!(m.contains("unknown field `colour`"), "{m}");
+
+    let text = format!(
+        "{HEAD}steps:\n  - wait_converged: {{timeout: 5s}}\n  - expect_avi:\n      - type: pool\n        name: p\n        feilds: {{}}\n"
+    );
+    let (l, c, m) = position(&text);
+    assert_eq!((l, c), (10, 9), "{m}");
+    assert!(
+        m.contains("unknown field `feilds`") && m.contains("fields"),
+        "{m}"
+    );
+}
+
+#[test]
+fn bad_values_are_reported_at_their_line_and_column() {
+    let cases = [
+        (
+            "steps:\n  - wait_converged: {timeout: 5 minutes}\n",
+            (6, 31),
+            "invalid duration",
+        ),
+        (
+            "steps:\n  - advance_time: 3d\n",
+            (6, 19),
+            "invalid duration",
+        ),
+        (
+            "steps:\n  - expect_status: {object: ingress/x, load_balancer: present}\n",
+            (6, 29),
+            "Kind/namespace/name",
+        ),
+        (
+            "steps:\n  - expect_avi: [{type: pool, name: p, fields: {a: {$nope: 1}}}]\n",
+            (6, 52),
+            "unknown operator",
+        ),
+        (
+            "steps:\n  - settings: {values: {shardVSSize: HUGE}, restart: true}\n",
+            (6, 38),
+            "unknown variant `HUGE`",
+        ),
+        (
+            "steps:\n  - avi_fault: {type: pool, error: lots}\n",
+            (6, 36),
+            "invalid type",
+        ),
+    ];
+    for (steps, at, text) in cases {
+        let (l, c, m) = position(&format!("{HEAD}{steps}"));
+        assert!(m.contains(text), "{steps}: {m}");
+        assert_eq!((l, c), at, "{steps}: {m}");
+    }
+    let (l, _, m) = position(
+        "name: t\ndescription: d\ncovers: [F2, F31]\nsettings: {clusterName: c1}\nsteps: []\n",
+    );
+    assert_eq!(l, 3);
+    assert!(m.contains("F31"), "{m}");
+}
+
+#[test]
+fn step_shape_errors_name_the_step_line() {
+    let (l, _, m) = position(&format!(
+        "{HEAD}steps:\n  - wait_converged: {{}}\n  - restart: {{}}\n    kill: {{}}\n"
+    ));
+    assert_eq!(l, 7, "{m}");
+    assert!(m.contains("`restart` and `kill`"), "{m}");
+    let (l, _, m) = position(&format!(
+        "{HEAD}steps:\n  - wait_converged: {{}}\n  - rstart: {{}}\n"
+    ));
+    assert_eq!(l, 7, "{m}");
+    assert!(
+        m.contains("unknown variant `rstart`") && m.contains("restart"),
+        "{m}"
+    );
+    let (_, _, m) = position(&format!("{HEAD}steps:\n  - label: x\n"));
+    assert!(m.contains("one step key"), "{m}");
+}
+
+fn invalid(text: &str) -> (String, String) {
+    match parse(text) {
+        Err(ScenarioError::Invalid { at, message, .. }) => (at, message),
+        other => panic!("expected a rule violation, got {other:?}"),
+    }
+}
+
+#[test]
+fn load_time_rules_bite() {
+    let steps = |s: &str| format!("{HEAD}steps:\n{s}");
+    let cases: [(String, &str, &str); 12] = [
+        (format!("{HEAD}pending: true\nsteps: [{{restart: {{}}}}]\n"), "scenario", "pending_reason"),
+        ("name: other\ndescription: d\ncovers: [F2]\nsettings: {clusterName: c1}\nsteps: [{restart: {}}]\n".into(), "scenario", "file name"),
+        ("name: t\ndescription: d\ncovers: [F2]\nsettings: {}\nsteps: [{restart: {}}]\n".into(), "scenario", "clusterName"),
+        (steps("  - expect_no_writes: {since: later}\n  - label: later\n    restart: {}\n"), "steps[0]", "no earlier step label"),
+        (steps("  - avi_fault: {error: 500, until: nowhere}\n"), "steps[0]", "no later step label"),
+        (steps("  - restart: {}\n    within: 5s\n"), "steps[0]", "`within`"),
+        (steps("  - avi_fault: {error: 500, outage: true}\n"), "steps[0]", "one effect"),
+        (steps("  - kube_fault: {kind: Ingress}\n"), "steps[0]", "no effect"),
+        (steps("  - avi_fault: {error: 200}\n"), "steps[0]", "400-599"),
+        (steps("  - label: a\n    restart: {}\n  - label: a\n    restart: {}\n"), "steps[1] (label \"a\")", "twice"),
+        (steps("  - expect_avi: [{type: vsvip, name: v, fields: {vip: {$capture: ip}}}]\n"), "steps[0]", "capture"),
+        (steps("  - differential:\n      a: [{restart: {}}]\n      b: [{differential: {a: [{restart: {}}], b: [{restart: {}}]}}]\n"), "steps[0].differential.b[0]", "nest"),
+    ];
+    for (text, at, needle) in cases {
+        let (got_at, msg) = invalid(&text);
+        assert_eq!(got_at, at, "{text}\n{msg}");
+        assert!(msg.contains(needle), "{text}\n{msg}");
+    }
+}
+
+#[test]
+fn missing_and_broken_manifest_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("t.yaml");
+    std::fs::write(
+        &scenario,
+        format!("{HEAD}steps:\n  - apply: {{file: m/app.yaml}}\n"),
+    )
+    .unwrap();
+    match Scenario::load(&scenario) {
+        Err(ScenarioError::Io { file, .. }) => assert!(file.ends_with("m/app.yaml")),
+        other => panic!("{other:?}"),
+    }
+    std::fs::create_dir(dir.path().join("m")).unwrap();
+    std::fs::write(dir.path().join("m/app.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n").unwrap();
+    match Scenario::load(&scenario) {
+        Err(ScenarioError::Parse {
+            file,
+            line,
+            message,
+            ..
+        }) => {
+            assert!(file.ends_with("m/app.yaml"));
+            assert_eq!(line, 5, "{message}");
+            assert!(message.contains("metadata.name"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    std::fs::write(
+        dir.path().join("m/app.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n",
+    )
+    .unwrap();
+    let s = Scenario::load(&scenario).unwrap();
+    let StepKind::Apply(m) = &s.steps[0].kind else {
+        panic!()
+    };
+    let objs = m.objects(s.base_dir()).unwrap();
+    assert_eq!(objs.len(), 1);
+    assert_eq!(objs[0].to_string(), "Service/a");
+}
