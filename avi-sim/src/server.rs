@@ -1,0 +1,138 @@
+//! Starting a simulator (`spawn`) and the in-process `Handle`: its URL, credentials,
+//! the test controls (faults, request log, reset, dump, upgrade mode, rate limit) and
+//! read access to the store. Dropping the handle stops the server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use parking_lot::RwLockReadGuard;
+
+use crate::config::{Config, RateLimit};
+use crate::faults::Faults;
+use crate::reqlog::RequestLog;
+use crate::sim::{Sim, StartError};
+use crate::store::{Saved, Store};
+
+/// Starts a simulator on `config.addr` (ephemeral port by default) and returns once it
+/// accepts connections.
+pub async fn spawn(config: Config) -> Result<Handle, StartError> {
+    let tls = config.tls.clone();
+    let addr = config.addr;
+    let sim = Arc::new(Sim::new(config)?);
+    let listen_err = |source| StartError::Listen {
+        addr: addr.to_string(),
+        source,
+    };
+    let listener = std::net::TcpListener::bind(addr).map_err(listen_err)?;
+    listener.set_nonblocking(true).map_err(listen_err)?;
+    let local = listener.local_addr().map_err(listen_err)?;
+    let app = crate::api::router(sim.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let server_handle = axum_server::Handle::new();
+    let scheme = match tls {
+        None => {
+            let server = axum_server::from_tcp(listener)
+                .map_err(listen_err)?
+                .handle(server_handle.clone());
+            tokio::spawn(async move {
+                if let Err(e) = server.serve(app).await {
+                    tracing::error!(error = %e, "avi-sim server stopped");
+                }
+            });
+            "http"
+        }
+        Some(tls) => {
+            let rustls = crate::tls::rustls_config(&tls).await?;
+            let server = axum_server::from_tcp_rustls(listener, rustls)
+                .map_err(listen_err)?
+                .handle(server_handle.clone());
+            tokio::spawn(async move {
+                if let Err(e) = server.serve(app).await {
+                    tracing::error!(error = %e, "avi-sim server stopped");
+                }
+            });
+            "https"
+        }
+    };
+    server_handle.listening().await;
+    tracing::info!(%local, scheme, "avi-sim listening");
+    Ok(Handle {
+        sim,
+        addr: local,
+        scheme,
+        server: server_handle,
+    })
+}
+
+/// A running simulator. Stops when dropped.
+pub struct Handle {
+    sim: Arc<Sim>,
+    addr: SocketAddr,
+    scheme: &'static str,
+    server: axum_server::Handle<SocketAddr>,
+}
+
+impl Handle {
+    /// `http://127.0.0.1:<port>` (or `https://...`), without a trailing slash.
+    pub fn url(&self) -> String {
+        format!("{}://{}", self.scheme, self.addr)
+    }
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    pub fn username(&self) -> &str {
+        &self.sim.config.username
+    }
+    pub fn password(&self) -> &str {
+        &self.sim.config.password
+    }
+    /// The controller version reported by /login and /api/initial-data.
+    pub fn controller_version(&self) -> String {
+        self.sim.version.to_string()
+    }
+    /// Injected faults: `handle.faults().add(Fault::outage(...))`.
+    pub fn faults(&self) -> &Faults {
+        &self.sim.faults
+    }
+    /// Requests seen so far, with counts per verb × type and per client.
+    pub fn request_log(&self) -> &RequestLog {
+        &self.sim.log
+    }
+    /// Back to a freshly seeded controller; clears the log and faults.
+    pub fn reset(&self) {
+        if let Err(e) = self.sim.reset() {
+            tracing::error!(error = %e, "reset failed");
+        }
+    }
+    /// The whole store, as `/sim/dump` returns it.
+    pub fn dump(&self) -> serde_json::Value {
+        serde_json::json!({"objects": self.sim.snapshot()})
+    }
+    pub fn snapshot(&self) -> Vec<Saved> {
+        self.sim.snapshot()
+    }
+    /// Writes the store to a state file that `Config::state_file` / `--state` loads.
+    pub fn save_state(&self, path: &std::path::Path) -> std::io::Result<()> {
+        self.sim.save_state(path)
+    }
+    /// Read access to the store (do not hold it across requests).
+    pub fn store(&self) -> RwLockReadGuard<'_, Store> {
+        self.sim.store.read()
+    }
+    /// "Upgrade in progress": writes get 403 `Configuration is disallowed during upgrade`.
+    pub fn set_upgrade_in_progress(&self, on: bool) {
+        self.sim.set_upgrade_in_progress(on);
+    }
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.sim.limiter.set(limit);
+    }
+    /// Stops the server now.
+    pub fn shutdown(&self) {
+        self.server.shutdown();
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.server.shutdown();
+    }
+}
