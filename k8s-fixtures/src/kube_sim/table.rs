@@ -1,0 +1,127 @@
+//! `meta.k8s.io/v1` Table responses (what `kubectl get` prints): Name, the CRD's
+//! additionalPrinterColumns, and Age.
+
+use serde_json::{Value, json};
+
+use super::resources::Resolved;
+
+fn age(obj: &Value) -> String {
+    let Some(ts) = obj
+        .pointer("/metadata/creationTimestamp")
+        .and_then(Value::as_str)
+    else {
+        return "<unknown>".into();
+    };
+    let Ok(t) = ts.parse::<jiff::Timestamp>() else {
+        return "<unknown>".into();
+    };
+    let secs = jiff::Timestamp::now()
+        .as_second()
+        .saturating_sub(t.as_second())
+        .max(0);
+    match secs {
+        s if s < 120 => format!("{s}s"),
+        s if s < 7200 => format!("{}m", s / 60),
+        s if s < 172_800 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
+/// Evaluates a simple `.a.b.c` JSONPath (what printer columns use).
+fn json_path(obj: &Value, path: &str) -> Value {
+    let mut cur = obj;
+    for seg in path
+        .trim_start_matches('.')
+        .split('.')
+        .filter(|s| !s.is_empty())
+    {
+        match cur.get(seg) {
+            Some(v) => cur = v,
+            None => return Value::Null,
+        }
+    }
+    cur.clone()
+}
+
+fn printer_columns(res: &Resolved) -> Vec<&Value> {
+    res.version_info()
+        .printer_columns
+        .iter()
+        .filter(|c| c["jsonPath"].as_str() != Some(".metadata.creationTimestamp"))
+        .collect()
+}
+
+fn columns(res: &Resolved) -> Vec<Value> {
+    let col = |name: &str, ty: &str, format: &str, desc: &str| json!({"name": name, "type": ty, "format": format, "description": desc, "priority": 0});
+    let mut cols = vec![col(
+        "Name",
+        "string",
+        "name",
+        "Name must be unique within a namespace.",
+    )];
+    for c in printer_columns(res) {
+        let mut c = c.clone();
+        if let Some(m) = c.as_object_mut() {
+            m.remove("jsonPath");
+            m.entry("priority").or_insert(json!(0));
+        }
+        cols.push(c);
+    }
+    cols.push(col("Age", "string", "", "CreationTimestamp is a timestamp representing the server time when this object was created."));
+    cols
+}
+
+fn row(res: &Resolved, obj: &Value) -> Value {
+    let mut cells = vec![json!(super::meta::name_of(obj))];
+    for c in printer_columns(res) {
+        cells.push(json_path(obj, c["jsonPath"].as_str().unwrap_or("")));
+    }
+    cells.push(json!(age(obj)));
+    json!({
+        "cells": cells,
+        "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": obj.get("metadata").cloned().unwrap_or_else(|| json!({}))},
+    })
+}
+
+fn table(res: &Resolved, rows: Vec<Value>, meta: Value) -> Value {
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": columns(res), "rows": rows})
+}
+
+pub fn from_list(res: &Resolved, list: &Value) -> Value {
+    let rows = list["items"]
+        .as_array()
+        .map(|items| items.iter().map(|o| row(res, o)).collect())
+        .unwrap_or_default();
+    table(res, rows, list["metadata"].clone())
+}
+
+pub fn from_object(res: &Resolved, obj: &Value) -> Value {
+    let rv = obj
+        .pointer("/metadata/resourceVersion")
+        .cloned()
+        .unwrap_or(Value::Null);
+    table(res, vec![row(res, obj)], json!({"resourceVersion": rv}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kube_sim::resources::Registry;
+
+    #[test]
+    fn rows_carry_name_and_age() {
+        let res = Registry::builtin(false)
+            .resolve("", "v1", "configmaps")
+            .unwrap();
+        let t = from_object(
+            &res,
+            &json!({"metadata": {"name": "c", "creationTimestamp": "2000-01-01T00:00:00Z"}}),
+        );
+        assert_eq!(t["rows"][0]["cells"][0], "c");
+        assert!(t["rows"][0]["cells"][1].as_str().unwrap().ends_with('d'));
+        assert_eq!(
+            json_path(&json!({"spec": {"a": {"b": 1}}}), ".spec.a.b"),
+            json!(1)
+        );
+    }
+}

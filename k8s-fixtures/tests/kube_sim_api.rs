@@ -1,0 +1,446 @@
+//! kube-rs against kube-sim: CRUD, every patch kind, status subresources, optimistic
+//! concurrency, finalizers, namespace cascades, selectors, paging and real error statuses.
+
+use std::collections::BTreeMap;
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Service};
+use k8s_openapi::api::networking::v1::Ingress;
+use kube::api::{
+    Api, DeleteParams, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams,
+};
+use kube::core::Status;
+use serde_json::json;
+
+use k8s_fixtures::kube_sim;
+
+fn cm(name: &str, labels: &[(&str, &str)]) -> ConfigMap {
+    serde_json::from_value(json!({
+        "metadata": {"name": name, "labels": labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>()},
+        "data": {"k": "v"},
+    }))
+    .unwrap()
+}
+
+fn api_err(e: kube::Error) -> Status {
+    match e {
+        kube::Error::Api(s) => *s,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn crud_and_metadata() {
+    let sim = kube_sim::spawn().await.unwrap();
+    let cms: Api<ConfigMap> = Api::namespaced(sim.client(), "default");
+    let created = cms
+        .create(&PostParams::default(), &cm("a", &[("app", "web")]))
+        .await
+        .unwrap();
+    let meta = &created.metadata;
+    assert!(
+        meta.uid.is_some() && meta.creation_timestamp.is_some() && meta.resource_version.is_some()
+    );
+    assert_eq!(meta.generation, Some(1));
+
+    let dup = api_err(
+        cms.create(&PostParams::default(), &cm("a", &[]))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (dup.code, dup.reason.as_str(), dup.message.as_str()),
+        (409, "AlreadyExists", "configmaps \"a\" already exists")
+    );
+
+    let mut got = cms.get("a").await.unwrap();
+    assert_eq!(got.metadata.uid, meta.uid);
+    got.data = Some([("k".to_string(), "w".to_string())].into());
+    let replaced = cms
+        .replace("a", &PostParams::default(), &got)
+        .await
+        .unwrap();
+    assert_eq!(replaced.metadata.generation, Some(2));
+    assert_ne!(
+        replaced.metadata.resource_version,
+        got.metadata.resource_version
+    );
+
+    // The old resourceVersion is now stale.
+    let stale = api_err(
+        cms.replace("a", &PostParams::default(), &got)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((stale.code, stale.reason.as_str()), (409, "Conflict"));
+    assert!(
+        stale
+            .message
+            .starts_with("Operation cannot be fulfilled on configmaps \"a\""),
+        "{}",
+        stale.message
+    );
+
+    let missing = api_err(cms.get("nope").await.unwrap_err());
+    assert_eq!(
+        (
+            missing.code,
+            missing.reason.as_str(),
+            missing.message.as_str()
+        ),
+        (404, "NotFound", "configmaps \"nope\" not found")
+    );
+
+    cms.delete("a", &DeleteParams::default()).await.unwrap();
+    assert_eq!(api_err(cms.get("a").await.unwrap_err()).code, 404);
+
+    let nowhere: Api<ConfigMap> = Api::namespaced(sim.client(), "ghost");
+    let e = api_err(
+        nowhere
+            .create(&PostParams::default(), &cm("x", &[]))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (404, "namespaces \"ghost\" not found")
+    );
+}
+
+#[tokio::test]
+async fn every_patch_kind() {
+    let sim = kube_sim::spawn().await.unwrap();
+    let svcs: Api<Service> = Api::namespaced(sim.client(), "default");
+    let svc: Service = serde_json::from_value(json!({
+        "metadata": {"name": "web"},
+        "spec": {"ports": [{"name": "http", "port": 80}], "selector": {"app": "web"}},
+    }))
+    .unwrap();
+    svcs.create(&PostParams::default(), &svc).await.unwrap();
+    let pp = PatchParams::default();
+
+    let merged = svcs
+        .patch(
+            "web",
+            &pp,
+            &Patch::Merge(json!({"metadata": {"annotations": {"a": "1"}}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(merged.metadata.annotations.unwrap()["a"], "1");
+
+    let jp: json_patch::Patch = serde_json::from_value(
+        json!([{"op": "add", "path": "/metadata/labels", "value": {"l": "x"}}]),
+    )
+    .unwrap();
+    let json_patched = svcs
+        .patch("web", &pp, &Patch::Json::<()>(jp))
+        .await
+        .unwrap();
+    assert_eq!(json_patched.metadata.labels.unwrap()["l"], "x");
+
+    let smp = svcs
+        .patch(
+            "web",
+            &pp,
+            &Patch::Strategic(json!({"spec": {"ports": [{"name": "https", "port": 443}]}})),
+        )
+        .await
+        .unwrap();
+    let ports: Vec<i32> = smp
+        .spec
+        .unwrap()
+        .ports
+        .unwrap()
+        .iter()
+        .map(|p| p.port)
+        .collect();
+    assert_eq!(
+        ports,
+        [80, 443],
+        "strategic merge keeps Service ports by key"
+    );
+
+    let apply = PatchParams::apply("test").force();
+    let applied = svcs
+        .patch("api", &apply, &Patch::Apply(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api"}, "spec": {"ports": [{"port": 8080}]}})))
+        .await
+        .unwrap();
+    assert_eq!(
+        applied.metadata.generation,
+        Some(1),
+        "apply creates a missing object"
+    );
+    let reapplied = svcs
+        .patch("api", &apply, &Patch::Apply(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "labels": {"x": "y"}}})))
+        .await
+        .unwrap();
+    assert_eq!(reapplied.metadata.labels.unwrap()["x"], "y");
+    assert_eq!(reapplied.spec.unwrap().ports.unwrap()[0].port, 8080);
+
+    // Status: the main endpoint ignores it, /status changes only it.
+    let ignored = svcs
+        .patch(
+            "web",
+            &pp,
+            &Patch::Merge(json!({"status": {"loadBalancer": {"ingress": [{"ip": "1.1.1.1"}]}}})),
+        )
+        .await
+        .unwrap();
+    assert!(
+        ignored
+            .status
+            .and_then(|s| s.load_balancer)
+            .and_then(|l| l.ingress)
+            .is_none()
+    );
+    let st = svcs
+        .patch_status("web", &pp, &Patch::Merge(json!({"status": {"loadBalancer": {"ingress": [{"ip": "1.1.1.1"}]}}, "spec": {"selector": {"app": "other"}}})))
+        .await
+        .unwrap();
+    assert_eq!(
+        st.status.unwrap().load_balancer.unwrap().ingress.unwrap()[0]
+            .ip
+            .as_deref(),
+        Some("1.1.1.1")
+    );
+    assert_eq!(st.spec.unwrap().selector.unwrap()["app"], "web");
+
+    let stale = Patch::Merge(
+        json!({"metadata": {"resourceVersion": "1"}, "spec": {"selector": {"app": "z"}}}),
+    );
+    assert_eq!(
+        api_err(svcs.patch("web", &pp, &stale).await.unwrap_err()).code,
+        409
+    );
+}
+
+#[tokio::test]
+async fn finalizers_and_namespace_cascade() {
+    let sim = kube_sim::spawn().await.unwrap();
+    let nss: Api<Namespace> = Api::all(sim.client());
+    nss.create(
+        &PostParams::default(),
+        &serde_json::from_value(json!({"metadata": {"name": "team"}})).unwrap(),
+    )
+    .await
+    .unwrap();
+    let ings: Api<Ingress> = Api::namespaced(sim.client(), "team");
+    let ing: Ingress = serde_json::from_value(
+        json!({"metadata": {"name": "i", "finalizers": ["ako.vmware.com/cleanup"]}, "spec": {}}),
+    )
+    .unwrap();
+    ings.create(&PostParams::default(), &ing).await.unwrap();
+    let cms: Api<ConfigMap> = Api::namespaced(sim.client(), "team");
+    cms.create(&PostParams::default(), &cm("c", &[]))
+        .await
+        .unwrap();
+
+    nss.delete("team", &DeleteParams::default()).await.unwrap();
+    let ns = nss.get("team").await.unwrap();
+    assert_eq!(ns.status.unwrap().phase.as_deref(), Some("Terminating"));
+    assert_eq!(
+        api_err(cms.get("c").await.unwrap_err()).code,
+        404,
+        "plain objects go at once"
+    );
+    let held = ings.get("i").await.unwrap();
+    assert!(
+        held.metadata.deletion_timestamp.is_some(),
+        "finalizer holds the ingress"
+    );
+    let e = api_err(
+        cms.create(&PostParams::default(), &cm("new", &[]))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 403);
+
+    ings.patch(
+        "i",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(api_err(ings.get("i").await.unwrap_err()).code, 404);
+    assert_eq!(
+        api_err(nss.get("team").await.unwrap_err()).code,
+        404,
+        "the emptied namespace is removed"
+    );
+}
+
+#[tokio::test]
+async fn selectors_paging_and_bad_input() {
+    let sim = kube_sim::spawn().await.unwrap();
+    let cms: Api<ConfigMap> = Api::namespaced(sim.client(), "default");
+    for i in 0..7 {
+        let tier = if i % 2 == 0 { "fe" } else { "be" };
+        cms.create(
+            &PostParams::default(),
+            &cm(&format!("c{i}"), &[("tier", tier)]),
+        )
+        .await
+        .unwrap();
+    }
+    let names = |l: kube::core::ObjectList<ConfigMap>| {
+        l.items
+            .into_iter()
+            .map(|c| c.metadata.name.unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(
+            cms.list(&ListParams::default().labels("tier=be"))
+                .await
+                .unwrap()
+        ),
+        ["c1", "c3", "c5"]
+    );
+    assert_eq!(
+        names(
+            cms.list(&ListParams::default().labels("tier notin (fe)"))
+                .await
+                .unwrap()
+        )
+        .len(),
+        3
+    );
+    assert_eq!(
+        names(
+            cms.list(&ListParams::default().labels("tier in (fe,be),tier!=be"))
+                .await
+                .unwrap()
+        )
+        .len(),
+        4
+    );
+    assert_eq!(
+        names(
+            cms.list(&ListParams::default().fields("metadata.name=c2"))
+                .await
+                .unwrap()
+        ),
+        ["c2"]
+    );
+
+    let mut seen = Vec::new();
+    let mut lp = ListParams::default().limit(3);
+    loop {
+        let page = cms.list(&lp).await.unwrap();
+        let cont = page.metadata.continue_.clone();
+        seen.extend(names(page));
+        match cont {
+            Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
+            _ => break,
+        }
+    }
+    assert_eq!(seen, (0..7).map(|i| format!("c{i}")).collect::<Vec<_>>());
+
+    let bad_field = api_err(
+        cms.list(&ListParams::default().fields("spec.x=1"))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(bad_field.code, 400);
+
+    // Raw bad bodies: invalid JSON is a 400, an unknown patch type a 415.
+    let http = reqwest_like(
+        &sim,
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        "application/json",
+        "{not json",
+    )
+    .await;
+    assert_eq!(http, 400);
+    let http = reqwest_like(
+        &sim,
+        "PATCH",
+        "/api/v1/namespaces/default/configmaps/c1",
+        "text/plain",
+        "{}",
+    )
+    .await;
+    assert_eq!(http, 415);
+    let http = reqwest_like(
+        &sim,
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        "application/yaml",
+        "a: [",
+    )
+    .await;
+    assert_eq!(http, 400);
+}
+
+/// Sends a raw request through the kube client and returns the HTTP status.
+async fn reqwest_like(
+    sim: &kube_sim::Handle,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> u16 {
+    let req = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", content_type)
+        .body(body.as_bytes().to_vec())
+        .unwrap();
+    match sim.client().request_text(req).await {
+        Ok(_) => 200,
+        Err(kube::Error::Api(s)) => s.code,
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
+#[tokio::test]
+async fn watch_events_and_expired_versions() {
+    let sim = kube_sim::spawn().await.unwrap();
+    let cms: Api<ConfigMap> = Api::namespaced(sim.client(), "default");
+    let first = cms
+        .create(&PostParams::default(), &cm("w0", &[]))
+        .await
+        .unwrap();
+    let rv = first.metadata.resource_version.clone().unwrap();
+    let mut stream = cms
+        .watch(&WatchParams::default().timeout(10), &rv)
+        .await
+        .unwrap()
+        .boxed();
+    cms.create(&PostParams::default(), &cm("w1", &[]))
+        .await
+        .unwrap();
+    cms.patch(
+        "w1",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"k": "2"}})),
+    )
+    .await
+    .unwrap();
+    cms.delete("w1", &DeleteParams::default()).await.unwrap();
+    let mut kinds = Vec::new();
+    while kinds.len() < 3 {
+        match stream.try_next().await.unwrap().unwrap() {
+            WatchEvent::Added(c) => kinds.push(format!("ADDED {}", c.metadata.name.unwrap())),
+            WatchEvent::Modified(c) => kinds.push(format!("MODIFIED {}", c.metadata.name.unwrap())),
+            WatchEvent::Deleted(c) => kinds.push(format!("DELETED {}", c.metadata.name.unwrap())),
+            WatchEvent::Bookmark(_) => {}
+            WatchEvent::Error(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(kinds, ["ADDED w1", "MODIFIED w1", "DELETED w1"]);
+
+    sim.expire_history();
+    let mut old = cms
+        .watch(&WatchParams::default().timeout(10), &rv)
+        .await
+        .unwrap()
+        .boxed();
+    match old.try_next().await.unwrap().unwrap() {
+        WatchEvent::Error(e) => assert_eq!((e.code, e.reason.as_str()), (410, "Expired")),
+        other => panic!("expected 410, got {other:?}"),
+    }
+}
