@@ -3,6 +3,7 @@
 //! Adding a subcommand: a module with a clap `Args` struct and a `run` function,
 //! a variant in [`Command`], an arm in [`Command::run`].
 
+mod plan;
 mod shard;
 mod version;
 
@@ -24,6 +25,8 @@ pub enum Command {
     /// Print which shared virtual service hosts land on, or with --plan which
     /// hosts a shard size / hash change would move.
     Shard(shard::ShardArgs),
+    /// Print the Avi objects and diagnostics the model builds for manifests, offline.
+    Plan(plan::PlanArgs),
     /// Print the version of this build.
     Version,
 }
@@ -33,6 +36,7 @@ impl Command {
     pub fn run(self, out: &mut dyn Write) -> anyhow::Result<()> {
         match self {
             Command::Shard(args) => shard::run(args, out),
+            Command::Plan(args) => plan::run(args, out),
             Command::Version => version::run(out),
         }
     }

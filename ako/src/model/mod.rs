@@ -5,18 +5,19 @@
 //! body structs), `scope` (namespaces, classes, infra settings), `backend` (pool
 //! servers), `l4`, `vrf` (static routes), and the L7 translation.
 
-#[allow(dead_code)] // the L7 translation (next commit) uses the rest
 mod backend;
 mod ctx;
 mod graph;
+pub mod input;
 mod key;
 mod l4;
+mod l7;
 mod objects;
-#[allow(dead_code)]
+pub mod report;
+mod rules;
 mod scope;
 mod state;
 mod vrf;
-#[allow(dead_code)]
 mod wire;
 
 pub use backend::{NPL_ANNOTATION, SKIP_NODEPORT_ANNOTATION};
@@ -26,6 +27,7 @@ pub use graph::{
 };
 pub use key::{Kind, ObjectKey};
 pub use l4::{LB_CLASS, LB_IP_ANNOTATION};
+pub use l7::MAX_FQDNS_PER_VS;
 pub use scope::{AVI_CONTROLLER, DEFAULT_CLASS_ANNOTATION, INFRA_ANNOTATION};
 pub use state::{ClusterState, SERVICE_NAME_LABEL, StateObject, key_of};
 pub use vrf::POD_CIDRS_ANNOTATION;
@@ -48,7 +50,9 @@ pub fn build(state: &ClusterState, cfg: &AkoConfig) -> (AviGraph, Vec<Diagnostic
     }
     let namespaces = scope::Namespaces::new(state, cfg);
     let infras = scope::Infras::new(state, cfg, &mut out);
+    let rules = rules::resolve(state, &namespaces, &mut out);
     l4::build(&env, &mut out, state, &namespaces, &infras);
+    l7::build(&env, &mut out, state, &namespaces, &infras, &rules);
     vrf::build(&env, &mut out, state, &infras);
     let mut diags = out.diags;
     diags.sort();

@@ -23,12 +23,6 @@ pub struct Marker<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct KeyValue<'a> {
-    pub key: &'a str,
-    pub value: &'a str,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct IpAddr<'a> {
     pub addr: &'a str,
     #[serde(rename = "type")]

@@ -1,0 +1,93 @@
+//! The host table: every in-scope L7 host with the paths routed to it, gathered from
+//! all Ingresses (and Routes) before any Avi object is built.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+
+use crate::model::backend::Server;
+use crate::model::key::ObjectKey;
+
+/// One backend of a path: a Service and its servers.
+#[derive(Debug, Clone)]
+pub struct Backend<'s> {
+    pub svc: &'s str,
+    /// Routes put the Service name into pool names; Ingresses do not.
+    pub named_in_pool: bool,
+    pub servers: Vec<Server<'s>>,
+    pub ratio: u32,
+}
+
+/// A host path routed by one Ingress / Route.
+#[derive(Debug, Clone)]
+pub struct PathRoute<'s> {
+    pub source: &'s ObjectKey,
+    pub path: &'s str,
+    /// `pathType: Exact`; otherwise Prefix (ImplementationSpecific counts as Prefix).
+    pub exact: bool,
+    pub backends: Vec<Backend<'s>>,
+}
+
+impl PathRoute<'_> {
+    /// The prefix to match on path-element boundaries: trailing `/` dropped, `/` kept.
+    pub fn prefix(&self) -> &str {
+        let p = self.path.trim_end_matches('/');
+        if p.is_empty() { "/" } else { p }
+    }
+
+    /// Rule order: longest match first, Exact before Prefix of the same length,
+    /// then the source and path for a total order.
+    pub fn precedence(&self) -> (std::cmp::Reverse<usize>, bool, &ObjectKey, &str) {
+        let len = if self.exact {
+            self.path.len()
+        } else {
+            self.prefix().len()
+        };
+        (std::cmp::Reverse(len), !self.exact, self.source, self.path)
+    }
+}
+
+/// Key material for a secure host.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsMaterial<'s> {
+    pub cert: &'s str,
+    pub key: &'s str,
+    pub alt: Option<(&'s str, &'s str)>,
+    /// The Secret (`Secret/ns/name`) or Route it came from.
+    pub origin: ObjectKey,
+    /// The Ingress / Route whose claim won.
+    pub claimed_by: &'s ObjectKey,
+}
+
+/// Sort key of a source: creation time, then key (earlier wins every conflict).
+pub type Seniority<'s> = (Option<Timestamp>, &'s ObjectKey);
+
+/// Everything routed to one host (for one infra setting).
+#[derive(Debug, Clone)]
+pub struct HostEntry<'s> {
+    /// Seniority of the first source that routes this host (F8 keeps senior hosts).
+    pub first: Seniority<'s>,
+    pub sources: BTreeSet<&'s ObjectKey>,
+    pub insecure: Vec<PathRoute<'s>>,
+    pub secure: Vec<PathRoute<'s>>,
+    pub tls: Option<TlsMaterial<'s>>,
+}
+
+impl<'s> HostEntry<'s> {
+    pub fn new(first: Seniority<'s>) -> Self {
+        Self {
+            first,
+            sources: BTreeSet::new(),
+            insecure: Vec::new(),
+            secure: Vec::new(),
+            tls: None,
+        }
+    }
+
+    pub fn is_secure(&self) -> bool {
+        self.tls.is_some()
+    }
+}
+
+/// (infra index, host) -> entry.
+pub type HostTable<'s> = BTreeMap<(usize, &'s str), HostEntry<'s>>;
