@@ -9,3 +9,4 @@ pub mod crd;
 pub mod model;
 pub mod naming;
 pub mod shard;
+pub mod sync;

@@ -15,9 +15,9 @@ use super::ratelimit::RateLimiter;
 use super::session::{self, Session};
 use super::tls;
 
-/// Header that names the calling instance (also in `User-Agent`); avi-sim keys its
-/// per-client request log on it.
-pub const CLIENT_ID_HEADER: &str = "x-avi-client-id";
+/// Header that names the calling instance (it is also in `User-Agent`): avi-sim keys its
+/// per-client request log and faults on it; a real controller ignores it.
+pub const CLIENT_ID_HEADER: &str = "x-sim-client";
 
 /// A cheap handle on one controller connection; clones share session, pool and rate budget.
 #[derive(Clone, Debug)]

@@ -36,7 +36,9 @@ pub fn parse(s: &str) -> Option<AviRef> {
     if segments.next().is_some() || !obj_type.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;
     }
+    // `+` stays a plus: ako's refs carry names verbatim, only `%XX` is decoded.
     let query_name = query.and_then(|q| {
+        let q = q.replace('+', "%2B");
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "name")
             .map(|(_, v)| v.into_owned())
@@ -87,6 +89,7 @@ mod tests {
             r("cloud", Some("cloud-1"), None)
         );
         assert_eq!(parse("/api/pool?name=a%20b"), r("pool", None, Some("a b")));
+        assert_eq!(parse("/api/pool?name=a+b"), r("pool", None, Some("a+b")));
     }
 
     #[test]
