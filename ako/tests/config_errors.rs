@@ -123,7 +123,7 @@ fn network_lists_are_checked() {
         "{got:?}"
     );
 
-    let six = format!("[{}]", vec![r#"{"networkName":"n"}"#; 6].join(","));
+    let six = format!("[{}]", [r#"{"networkName":"n"}"#; 6].join(","));
     let got = messages(from_cm(&[("nodeNetworkList", &six)]));
     assert_eq!(got.len(), 1);
     assert!(got[0].ends_with("is invalid: at most 5 entries"), "{got:?}");
