@@ -150,8 +150,11 @@ impl Validator<'_> {
                 let Some(n) = v.as_i64().or_else(|| v.as_u64().map(|u| u as i64)) else {
                     return Err(wrong_type(path, "an integer"));
                 };
+                // A field's default is valid even where the range leaves it out (-1 = off).
+                let is_default = field.default.as_ref().is_some_and(|d| d == v);
                 if let Some((lo, hi)) = field.range
                     && (n < lo || n > hi)
+                    && !is_default
                 {
                     return Err(AviError::bad_request(format!(
                         "Value {n} of field {path} is out of range {lo}-{hi}"

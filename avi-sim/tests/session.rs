@@ -1,0 +1,238 @@
+//! Sessions: login (form / JSON / token), cookies, CSRF, no session, basic auth,
+//! X-Avi-Version range, tenants, logout, HTTPS.
+
+mod common;
+
+use avi_sim::{Config, Tls};
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn login_sets_cookies_and_reports_the_version() {
+    let h = sim().await;
+    let http = http_client();
+    let resp = http
+        .post(format!("{}/login", h.url()))
+        .json(&json!({"username": "admin", "password": "password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["avi_api_version"], "30.2.1");
+    let names: Vec<String> = resp.cookies().map(|c| c.name().to_string()).collect();
+    for c in ["csrftoken", "sessionid", "avi-sessionid"] {
+        assert!(names.contains(&c.to_string()), "{c} in {names:?}");
+    }
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["version"]["Version"], "30.2.1");
+    assert_eq!(body["session_cookie_name"], "avi-sessionid");
+}
+
+#[tokio::test]
+async fn bad_credentials_are_invalid_credentials_401() {
+    let h = sim().await;
+    let resp = http_client()
+        .post(format!("{}/login", h.url()))
+        .form(&[("username", "admin"), ("password", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(err(&v), "Invalid credentials");
+}
+
+#[tokio::test]
+async fn no_session_is_401_and_wrong_csrf_is_the_controller_text() {
+    let h = sim().await;
+    let resp = http_client()
+        .get(format!("{}/api/pool", h.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let mut api = login(&h).await;
+    let (s, _) = api.get("/api/pool").await;
+    assert_eq!(s, StatusCode::OK);
+    api.csrf = "wrong".into();
+    let (s, v) = api.post("/api/pool", pool("p")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(err(&v), "CSRF token missing or incorrect.");
+    // GETs need no CSRF token.
+    let (s, _) = api.get("/api/pool").await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn basic_auth_only_when_enabled() {
+    let off = sim().await;
+    let get = |url: String| async move {
+        http_client()
+            .get(format!("{url}/api/cloud"))
+            .basic_auth("admin", Some("password"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(get(off.url()).await, StatusCode::UNAUTHORIZED);
+    let on = sim_with(Config {
+        basic_auth: true,
+        ..Config::default()
+    })
+    .await;
+    assert_eq!(get(on.url()).await, StatusCode::OK);
+    let resp = http_client()
+        .post(format!("{}/api/pool", on.url()))
+        .basic_auth("admin", Some("password"))
+        .json(&pool("via-basic"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn api_version_range() {
+    let h = sim().await;
+    let mut api = login(&h).await;
+    for (v, ok) in [
+        ("30.2.1", true),
+        ("20.1.1", true),
+        ("18.2.6", true),
+        ("31.1.1", false),
+        ("18.1.2", false),
+        ("garbage", false),
+    ] {
+        api.version = Some(v.into());
+        let (s, body) = api.get("/api/pool").await;
+        if ok {
+            assert_eq!(s, StatusCode::OK, "{v}");
+        } else {
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+            assert!(err(&body).contains("Invalid version"), "{body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn fields_newer_than_the_api_version_are_hidden() {
+    let h = sim().await;
+    let mut api = login(&h).await;
+    api.create(
+        "pool",
+        json!({"name": "p", "markers": [{"key": "clustername", "values": ["c"]}]}),
+    )
+    .await;
+    assert!(api.by_name("pool", "p").await.get("markers").is_some());
+    api.version = Some("20.1.1".into());
+    assert!(
+        api.by_name("pool", "p").await.get("markers").is_none(),
+        "markers are 20.1.5+"
+    );
+}
+
+#[tokio::test]
+async fn tenants_are_isolated_and_unknown_tenant_is_refused() {
+    let h = sim().await;
+    let admin = login(&h).await;
+    admin.create("tenant", json!({"name": "team-a"})).await;
+    let a = login(&h).await.tenant("team-a");
+    a.create("pool", pool("shared-name")).await;
+    admin.create("pool", pool("shared-name")).await;
+    let (_, v) = admin.get("/api/pool?name=shared-name").await;
+    assert_eq!(v["count"], 1);
+    assert!(
+        v["results"][0]["tenant_ref"]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/tenant/admin")
+    );
+    let (_, v) = a.get("/api/pool").await;
+    assert_eq!(v["count"], 1);
+    // Shared admin objects (the cloud) are visible from the tenant.
+    let (_, v) = a.get("/api/cloud?name=Default-Cloud").await;
+    assert_eq!(v["count"], 1);
+    let ghost = login(&h).await.tenant("nope");
+    let (s, v) = ghost.get("/api/pool").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(err(&v), "Tenant 'nope' does not exist!");
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let h = sim().await;
+    let api = login(&h).await;
+    let (s, _) = api.post("/logout", json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = api.get("/api/pool").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn token_login() {
+    let h = sim().await;
+    let api = login(&h).await;
+    let (s, t) = api.post("/api/user-token", json!({"hours": 1})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let resp = http_client()
+        .post(format!("{}/login", h.url()))
+        .json(&json!({"username": "admin", "token": t["token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (s, _) = api
+        .delete(&format!("/api/user-token/{}", t["uuid"].as_str().unwrap()))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let resp = http_client()
+        .post(format!("{}/login", h.url()))
+        .json(&json!({"username": "admin", "token": t["token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn https_with_a_generated_certificate_needs_a_referer_on_writes() {
+    let h = sim_with(Config {
+        tls: Some(Tls::SelfSigned),
+        ..Config::default()
+    })
+    .await;
+    assert!(h.url().starts_with("https://"));
+    let api = login(&h).await;
+    let (s, v) = api.post("/api/pool", pool("tls")).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(v["url"].as_str().unwrap().starts_with("https://"));
+    let resp = api
+        .http
+        .post(format!("{}/api/pool", h.url()))
+        .header("X-CSRFToken", &api.csrf)
+        .json(&pool("no-referer"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn initial_data_and_cluster_report_the_version() {
+    let h = sim_with(Config {
+        controller_version: "22.1.3".into(),
+        ..Config::default()
+    })
+    .await;
+    let api = login(&h).await;
+    let (s, v) = api.get("/api/initial-data").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["version"]["Version"], "22.1.3");
+    let (s, v) = api.get("/api/cluster").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["uuid"].is_string());
+    let (_, v) = api.get("/api/cluster/version").await;
+    assert_eq!(v["Version"], "22.1.3");
+}
