@@ -214,3 +214,33 @@ fn malformed_values_files_are_reported() {
         "values file: the top level is not a mapping"
     );
 }
+
+#[test]
+fn unimplemented_features_of_the_original_are_refused_when_enabled() {
+    let cases = [
+        ("servicesAPI", "true"),
+        ("istioEnabled", "true"),
+        ("useDefaultSecretsOnly", "true"),
+        ("vpcMode", "true"),
+        ("enableRHI", "true"),
+        ("noPGForSNI", "true"),
+        ("enableMCI", "true"),
+        ("dedicatedTenantMode", "true"),
+        ("vipPerNamespace", "true"),
+        ("ipFamily", "V6"),
+        ("nsxtT1LR", "/infra/tier-1s/t1"),
+        ("bgpPeerLabels", r#"["peer1"]"#),
+    ];
+    for (key, value) in cases {
+        let got = messages(from_cm(&[(key, value)]));
+        assert_eq!(got.len(), 1, "{key}: {got:?}");
+        let prefix = format!("{key}: {value:?} is not supported by AKO-rs: ");
+        assert!(got[0].starts_with(&prefix), "{got:?}");
+    }
+    let defaults = [
+        ("ipFamily", "V4"),
+        ("bgpPeerLabels", "[]"),
+        ("enableRHI", "false"),
+    ];
+    assert!(from_cm(&defaults).is_ok());
+}

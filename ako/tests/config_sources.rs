@@ -31,6 +31,7 @@ AKOSettings:
     labelValue: "yes"
   blockedNamespaceList: [kube-system, secret-ns]
   istioEnabled: false
+  someFutureKey: 1
 NetworkSettings:
   nodeNetworkList:
     - networkName: node-net
@@ -179,7 +180,11 @@ fn unread_keys_in_known_sections_are_reported() {
         ignored.contains(&"values L7Settings.shardVsSize".to_owned()),
         "{ignored:?}"
     );
-    assert!(ignored.contains(&"values AKOSettings.istioEnabled".to_owned()));
+    assert!(ignored.contains(&"values AKOSettings.someFutureKey".to_owned()));
+    assert!(
+        !ignored.iter().any(|k| k.contains("istioEnabled")),
+        "read, at its default"
+    );
     assert!(ignored.contains(&"ConfigMap bogus".to_owned()));
     // Sections outside the ones AKO reads (image, replicaCount) are not reported.
     assert!(!ignored.iter().any(|k| k.contains("image")));
@@ -282,4 +287,71 @@ fn values_file_is_read_from_disk() {
         err.starts_with("values file ") && err.contains("nope.yaml"),
         "{err}"
     );
+}
+
+/// Every key of the original chart's default values.yaml (1.x), at its default.
+const STOCK_VALUES: &str = r#"
+replicaCount: 1
+AKOSettings:
+  primaryInstance: true
+  enableEvents: "true"
+  logLevel: "WARN"
+  fullSyncFrequency: "1800"
+  apiServerPort: 8080
+  deleteConfig: "false"
+  disableStaticRouteSync: "false"
+  clusterName: "my-cluster"
+  cniPlugin: ""
+  enableEVH: false
+  layer7Only: false
+  namespaceSelector:
+    labelKey: ""
+    labelValue: ""
+  servicesAPI: false
+  vipPerNamespace: "false"
+  istioEnabled: false
+  blockedNamespaceList: []
+  ipFamily: ""
+  useDefaultSecretsOnly: "false"
+  vpcMode: false
+NetworkSettings:
+  nodeNetworkList: []
+  enableRHI: false
+  nsxtT1LR: ""
+  bgpPeerLabels: []
+  vipNetworkList: []
+  defaultDomain: ""
+L7Settings:
+  defaultIngController: "true"
+  noPGForSNI: false
+  serviceType: ClusterIP
+  shardVSSize: "LARGE"
+  passthroughShardSize: "SMALL"
+  enableMCI: "false"
+  fqdnReusePolicy: "InterNamespaceAllowed"
+L4Settings:
+  defaultDomain: ""
+  autoFQDN: "default"
+  defaultLBController: "true"
+ControllerSettings:
+  serviceEngineGroupName: "Default-Group"
+  controllerVersion: ""
+  cloudName: "Default-Cloud"
+  controllerHost: ""
+  tenantName: "admin"
+  vrfName: ""
+  dedicatedTenantMode: false
+nodePortSelector:
+  key: ""
+  value: ""
+avicredentials:
+  username:
+  password:
+"#;
+
+#[test]
+fn the_stock_chart_values_load_with_nothing_ignored() {
+    let s = ConfigSources::new().values_yaml(STOCK_VALUES).unwrap();
+    assert_eq!(s.ignored(), [] as [String; 0]);
+    assert_eq!(s.build().unwrap(), AkoConfig::new("my-cluster"));
 }

@@ -158,6 +158,56 @@ pub(crate) const KEYS: &[Key] = &[
     // nodePortSelector
     key("nodeKey", &["nodePortSelector.key"], "NODE_KEY"),
     key("nodeValue", &["nodePortSelector.value"], "NODE_VALUE"),
+    // Settings of the original AKO-rs does not implement: accepted at their
+    // default so a stock values file loads, refused otherwise (see UNSUPPORTED).
+    key("servicesAPI", &["AKOSettings.servicesAPI"], "SERVICES_API"),
+    key(
+        "istioEnabled",
+        &["AKOSettings.istioEnabled"],
+        "ISTIO_ENABLED",
+    ),
+    key("ipFamily", &["AKOSettings.ipFamily"], "IP_FAMILY"),
+    key(
+        "useDefaultSecretsOnly",
+        &["AKOSettings.useDefaultSecretsOnly"],
+        "USE_DEFAULT_SECRETS_ONLY",
+    ),
+    key("vpcMode", &["AKOSettings.vpcMode"], "VPC_MODE"),
+    key("enableRHI", &["NetworkSettings.enableRHI"], "ENABLE_RHI"),
+    key("nsxtT1LR", &["NetworkSettings.nsxtT1LR"], "NSXT_T1_LR"),
+    key(
+        "bgpPeerLabels",
+        &["NetworkSettings.bgpPeerLabels"],
+        "BGP_PEER_LABELS",
+    ),
+    cm_only("noPGForSNI", &["L7Settings.noPGForSNI"]),
+    key("enableMCI", &["L7Settings.enableMCI"], "MCI_ENABLED"),
+    key(
+        "dedicatedTenantMode",
+        &["ControllerSettings.dedicatedTenantMode"],
+        "DEDICATED_TENANT_MODE",
+    ),
+];
+
+/// Boolean settings of the original that AKO-rs does not implement: `false` (their
+/// default) is accepted, `true` is refused with the reason.
+pub(crate) const UNSUPPORTED_FLAGS: &[(&str, &str)] = &[
+    ("enableEVH", "only SNI virtual hosting is implemented"),
+    ("vipPerNamespace", "it requires EVH"),
+    ("servicesAPI", "the Gateway/Services API is not implemented"),
+    ("istioEnabled", "Istio integration is not implemented"),
+    (
+        "useDefaultSecretsOnly",
+        "secrets are read from each Ingress's namespace",
+    ),
+    ("vpcMode", "VPC mode is not implemented"),
+    ("enableRHI", "route health injection is not implemented"),
+    ("noPGForSNI", "SNI paths always use pool groups"),
+    ("enableMCI", "multi-cluster ingress is not implemented"),
+    (
+        "dedicatedTenantMode",
+        "dedicated tenant mode is not implemented",
+    ),
 ];
 
 /// Values-file sections whose every key we know; anything else in them is

@@ -9,7 +9,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 
 use super::error::{ConfigError, ConfigErrors};
-use super::keys::KEYS;
+use super::keys::{KEYS, UNSUPPORTED_FLAGS};
 use super::source::{Layer, Raw};
 use super::{
     AkoConfig, CniPlugin, FqdnReusePolicy, NetworkRef, ServiceType, is_valid_cluster_name,
@@ -100,12 +100,15 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A setting of the original we do not implement, allowed only at its default.
+    /// A boolean setting of the original we do not implement, allowed only at its default.
     fn unsupported_unless(&mut self, cm: &str, default: bool, reason: &str) {
-        let value = self.boolean(cm, default);
-        if value != default
-            && let Some(raw) = self.get(cm)
-        {
+        if self.boolean(cm, default) != default {
+            self.unsupported(cm, reason);
+        }
+    }
+
+    fn unsupported(&mut self, cm: &str, reason: &str) {
+        if let Some(raw) = self.get(cm) {
             self.errors.push(ConfigError::Unsupported {
                 key: raw.name.clone(),
                 value: raw.value.clone(),
@@ -225,12 +228,20 @@ pub(crate) fn build(raw: &Layer) -> Result<AkoConfig, ConfigErrors> {
         true,
         "one AKO-rs instance set per cluster",
     );
-    p.unsupported_unless(
-        "enableEVH",
-        false,
-        "only SNI virtual hosting is implemented",
-    );
-    p.unsupported_unless("vipPerNamespace", false, "it requires EVH");
+    for (cm, reason) in UNSUPPORTED_FLAGS {
+        p.unsupported_unless(cm, false, reason);
+    }
+    if p.string("ipFamily").is_some_and(|f| f != "V4") {
+        p.unsupported("ipFamily", "only IPv4 (V4) is implemented");
+    }
+    if p.get("nsxtT1LR").is_some() {
+        p.unsupported("nsxtT1LR", "NSX-T clouds are not implemented");
+    }
+    if p.json::<Vec<serde_json::Value>>("bgpPeerLabels")
+        .is_some_and(|(l, _)| !l.is_empty())
+    {
+        p.unsupported("bgpPeerLabels", "it requires enableRHI");
+    }
     let openshift_cni = c.cni_plugin == Some(CniPlugin::Openshift);
     c.openshift = p.boolean("openshift", openshift_cni);
 
