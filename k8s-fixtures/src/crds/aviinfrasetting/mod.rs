@@ -1,6 +1,7 @@
 //! AviInfraSetting (cluster-scoped): SE group, VIP / node networks, RHI, listeners and shard size
 //! for the Ingresses, Routes and Services it is attached to (spec §10.2). The v1alpha1 and
-//! v1beta1 schemas are identical, so both versions share the nested types defined here.
+//! v1beta1 schemas are identical: both versions are declared by [`infra_setting_version`] over
+//! the nested types defined here.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -96,3 +97,44 @@ pub struct NsxSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub t1lr: Option<String>,
 }
+
+/// Declares `AviInfraSettingSpec` (and the derived `AviInfraSetting`) at one version.
+macro_rules! infra_setting_version {
+    ($version:tt) => {
+        /// Spec of an AviInfraSetting.
+        #[derive(
+            kube::CustomResource,
+            serde::Serialize,
+            serde::Deserialize,
+            Clone,
+            Debug,
+            Default,
+            PartialEq,
+            Eq,
+            schemars::JsonSchema,
+        )]
+        #[kube(
+            derive = "PartialEq",
+            group = "ako.vmware.com",
+            version = $version,
+            kind = "AviInfraSetting",
+            shortname = "aviinfra",
+            status = "crate::crds::common::CrdStatus",
+            doc = "Avi SE group, networks and shard size for the objects it is attached to.",
+            printcolumn(name = "Status", type_ = "string", json_path = ".status.status"),
+            printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp")
+        )]
+        #[serde(rename_all = "camelCase")]
+        pub struct AviInfraSettingSpec {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub se_group: Option<$crate::crds::aviinfrasetting::SeGroup>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub network: Option<$crate::crds::aviinfrasetting::Network>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub l7_settings: Option<$crate::crds::aviinfrasetting::L7Settings>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub nsx_settings: Option<$crate::crds::aviinfrasetting::NsxSettings>,
+        }
+    };
+}
+use infra_setting_version;

@@ -11,6 +11,7 @@ use crate::crds::common::{CrdStatus, LbAlgorithm, LbAlgorithmHash};
     CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema,
 )]
 #[kube(
+    derive = "PartialEq",
     group = "ako.vmware.com",
     version = "v1alpha2",
     kind = "L4Rule",

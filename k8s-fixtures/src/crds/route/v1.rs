@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[kube(
+    derive = "PartialEq",
     group = "route.openshift.io",
     version = "v1",
     kind = "Route",
