@@ -1,7 +1,7 @@
 //! Every generated name fits Avi's 255-character limit for the longest inputs
-//! Kubernetes allows (B16, B24): 253-character hosts, 63-character names and
-//! namespaces, long paths. Too-long names are shortened deterministically, keep
-//! their readable prefix, and stay distinct.
+//! Kubernetes allows (B16, B24): 253-character hosts and AviInfraSetting names,
+//! 63-character names and namespaces, long paths. Too-long names are shortened
+//! deterministically, keep their readable prefix, and stay distinct.
 
 use ako::naming::{self as n, MAX_NAME_LEN, SniPath};
 use proptest::prelude::*;
@@ -67,9 +67,10 @@ fn all_names(
 fn longest_kubernetes_inputs_fit_and_keep_the_cluster_prefix() {
     let cluster = "c".repeat(32);
     let path = format!("/{}", "p".repeat(1000));
+    // AviInfraSetting (cluster-scoped) names are DNS subdomains: up to 253.
     let names = all_names(
         &cluster,
-        &name63('i'),
+        &"i".repeat(253),
         &longest_host('a'),
         &name63('n'),
         &name63('s'),
