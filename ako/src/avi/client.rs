@@ -49,7 +49,7 @@ pub(crate) struct Call<'a> {
 impl AviClient {
     /// Builds the client; no request is made until the first call (or [`Self::login`]).
     pub fn new(config: AviClientConfig) -> Result<Self, AviError> {
-        let tls = tls::client_config(&config.tls)?;
+        let tls = tls::client_config(&config.tls, config.base_url.scheme() == "https")?;
         let user_agent = format!(
             "ako-rs/{} ({})",
             env!("CARGO_PKG_VERSION"),

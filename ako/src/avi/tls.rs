@@ -13,7 +13,8 @@ use super::config::TlsOptions;
 use super::error::AviError;
 
 /// Builds the rustls config with the ring provider set explicitly (no process default).
-pub fn client_config(opts: &TlsOptions) -> Result<ClientConfig, AviError> {
+/// `https` false (a plain-HTTP simulator) needs no trust roots at all.
+pub fn client_config(opts: &TlsOptions, https: bool) -> Result<ClientConfig, AviError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -29,7 +30,8 @@ pub fn client_config(opts: &TlsOptions) -> Result<ClientConfig, AviError> {
     }
     let roots = match &opts.ca_pem {
         Some(pem) => roots_from_pem(pem)?,
-        None => system_roots()?,
+        None if https => system_roots()?,
+        None => RootCertStore::empty(),
     };
     Ok(builder.with_root_certificates(roots).with_no_client_auth())
 }
@@ -116,7 +118,7 @@ mod tests {
             ca_pem: Some("not a certificate".into()),
             insecure_skip_verify: false,
         };
-        let err = client_config(&opts).err().map(|e| e.to_string());
+        let err = client_config(&opts, true).err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
             Some("Avi client setup: CA bundle holds no certificate")
@@ -129,6 +131,6 @@ mod tests {
             ca_pem: None,
             insecure_skip_verify: true,
         };
-        assert!(client_config(&opts).is_ok());
+        assert!(client_config(&opts, true).is_ok());
     }
 }
