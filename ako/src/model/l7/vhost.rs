@@ -111,7 +111,11 @@ pub fn sni_child(
     parent: &str,
     rules: &Rules<'_>,
 ) {
-    let cert_keys = certs(env, out, infra, host, tls);
+    // A HostRule certificate replaces the Secret's: then ours is not written.
+    let cert_keys = match rules.host(host).and_then(|h| h.cert_ref) {
+        Some(_) => Vec::new(),
+        None => certs(env, out, infra, host, tls),
+    };
     let routes: Vec<&PathRoute<'_>> = entry.secure.iter().collect();
     let ps_name =
         naming::sni_httppolicyset(env.cluster, infra.name, &tls.claimed_by.namespace, host);
@@ -169,7 +173,10 @@ pub fn dedicated(
     let secure = entry.tls.as_ref();
     let mut cert_refs = Vec::new();
     if let Some(tls) = secure {
-        let keys = certs(env, out, infra, host, tls);
+        let keys = match rules.host(host).and_then(|h| h.cert_ref) {
+            Some(_) => Vec::new(),
+            None => certs(env, out, infra, host, tls),
+        };
         cert_refs = keys.iter().map(AviKey::to_ref).collect();
         refs.extend(keys);
         let redirect = switching::redirect_policy(
