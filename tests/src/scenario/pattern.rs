@@ -20,6 +20,8 @@ pub enum Pattern {
     Contains(Vec<Pattern>),
     /// `{$unordered: [..]}`: same length, each pattern matches a distinct element, any order.
     Unordered(Vec<Pattern>),
+    /// `{$excludes: pattern}`: no element of the list matches (a missing list has none).
+    Excludes(Box<Pattern>),
     /// `{$len: n}`: a list (or object) with exactly `n` entries.
     Len(usize),
     /// `{$absent: true}`: the key is missing (or null). Only meaningful as a map value.
@@ -36,9 +38,10 @@ pub enum Pattern {
 }
 
 /// The operators, in the order error messages list them.
-pub const OPERATORS: [&str; 8] = [
+pub const OPERATORS: [&str; 9] = [
     "$contains",
     "$unordered",
+    "$excludes",
     "$len",
     "$absent",
     "$present",
@@ -56,6 +59,7 @@ impl Pattern {
             Self::List(ps) | Self::Contains(ps) | Self::Unordered(ps) => {
                 ps.iter().for_each(|p| p.captures(out))
             }
+            Self::Excludes(p) => p.captures(out),
             _ => {}
         }
     }
@@ -145,6 +149,7 @@ fn operator_value<'de, A: MapAccess<'de>>(
     match op {
         "contains" => Ok(Pattern::Contains(map.next_value()?)),
         "unordered" => Ok(Pattern::Unordered(map.next_value()?)),
+        "excludes" => Ok(Pattern::Excludes(Box::new(map.next_value()?))),
         "len" => Ok(Pattern::Len(map.next_value()?)),
         "absent" => must_be_true(map, Pattern::Absent),
         "present" => must_be_true(map, Pattern::Present),
@@ -171,7 +176,7 @@ impl schemars::JsonSchema for Pattern {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "A field pattern: plain values match as a subset (maps: listed keys; lists: element-wise, same length; scalars: equal). A one-key map with a `$` key is an operator: $contains [..], $unordered [..], $len n, $absent true, $present true, $substring \"text\", $ref name, $capture id.",
+            "description": "A field pattern: plain values match as a subset (maps: listed keys; lists: element-wise, same length; scalars: equal). A one-key map with a `$` key is an operator: $contains [..], $unordered [..], $excludes pattern, $len n, $absent true, $present true, $substring \"text\", $ref name, $capture id.",
         })
     }
 }

@@ -87,6 +87,7 @@ fn check(
             Some(_) => Ok(()),
             None => fail(path, "expected a value, found none".into()),
         },
+        Pattern::Excludes(_) if present.is_none() => Ok(()),
         Pattern::Scalar(Value::Null) => match present {
             None => Ok(()),
             Some(v) => fail(path, format!("expected null, found {}", short(v))),
@@ -192,6 +193,19 @@ fn check_value(p: &Pattern, v: &Value, caps: &Captures, path: &mut String) -> Re
                 )
             }
         }
+        Pattern::Excludes(sub) => {
+            let arr = as_list(v, path)?;
+            match arr.iter().position(|a| sub.check(Some(a), caps).is_ok()) {
+                None => Ok(()),
+                Some(i) => fail(
+                    path,
+                    format!(
+                        "element [{i}] matches the excluded pattern: {}",
+                        short(&arr[i])
+                    ),
+                ),
+            }
+        }
         Pattern::Absent | Pattern::Present => unreachable_presence(path),
     }
 }
@@ -279,6 +293,11 @@ mod tests {
         ));
         assert!(!ok("{n: {$absent: true}}", v.clone()));
         assert!(ok("{vsvip_ref: {$substring: Shared-L7}}", v.clone()));
+        assert!(ok(
+            "{dns_info: {$excludes: {fqdn: c}}, nothing: {$excludes: {fqdn: a}}}",
+            v.clone()
+        ));
+        assert!(!ok("{dns_info: {$excludes: {fqdn: b}}}", v.clone()));
         let caps = Captures::from([("vip".to_owned(), json!(2))]);
         assert!(pat("{n: {$capture: vip}}").check(Some(&v), &caps).is_ok());
         assert!(
