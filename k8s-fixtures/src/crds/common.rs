@@ -24,7 +24,7 @@ pub struct CrdStatus {
     pub error: Option<String>,
 }
 
-/// Avi pool `lb_algorithm`.
+/// Avi pool `lb_algorithm` (`NEAREST_SERVER` and `TOPOLOGY` are for GSLB pools only).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LbAlgorithm {
@@ -36,7 +36,9 @@ pub enum LbAlgorithm {
     LbAlgorithmFewestServers,
     LbAlgorithmRandom,
     LbAlgorithmFewestTasks,
+    LbAlgorithmNearestServer,
     LbAlgorithmCoreAffinity,
+    LbAlgorithmTopology,
 }
 
 /// Avi pool `lb_algorithm_hash`, used with [`LbAlgorithm::LbAlgorithmConsistentHash`].
