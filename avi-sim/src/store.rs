@@ -32,6 +32,10 @@ pub struct Obj {
 }
 
 impl Obj {
+    /// Collection name of the object's type (`pool`).
+    pub fn type_path(&self) -> &'static str {
+        self.spec.path
+    }
     pub fn canonical(&self) -> String {
         format!("/api/{}/{}", self.spec.path, self.uuid)
     }
@@ -59,6 +63,11 @@ impl Store {
     }
     pub fn is_empty(&self) -> bool {
         self.objs.is_empty()
+    }
+
+    /// Every object, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Obj> {
+        self.objs.values()
     }
 
     pub fn get(&self, uuid: &str) -> Option<&Obj> {

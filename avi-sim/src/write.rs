@@ -187,9 +187,13 @@ pub fn check_delete(store: &Store, obj: &Obj) -> Result<()> {
             AviError::forbidden("Cannot delete system default object").with_obj_name(&obj.name)
         );
     }
-    let by: Vec<String> = store
+    let mut referrers: Vec<&Obj> = store
         .referrers(&obj.uuid)
         .filter(|r| r.uuid != obj.uuid)
+        .collect();
+    referrers.sort_by_key(|r| r.seq);
+    let by: Vec<String> = referrers
+        .iter()
         .map(|r| format!("'{} {}'", r.spec.kind, r.name))
         .collect();
     if by.is_empty() {
