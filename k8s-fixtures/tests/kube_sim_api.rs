@@ -433,6 +433,43 @@ async fn watch_events_and_expired_versions() {
     }
     assert_eq!(kinds, ["ADDED w1", "MODIFIED w1", "DELETED w1"]);
 
+    // Leaving a label selector is a DELETED event for that watcher, entering it an ADDED.
+    cms.create(&PostParams::default(), &cm("sel", &[("keep", "yes")]))
+        .await
+        .unwrap();
+    let now = cms
+        .get("sel")
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap();
+    let mut selected = cms
+        .watch(&WatchParams::default().labels("keep=yes").timeout(10), &now)
+        .await
+        .unwrap()
+        .boxed();
+    for keep in ["no", "yes"] {
+        cms.patch(
+            "sel",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": {"keep": keep}}})),
+        )
+        .await
+        .unwrap();
+    }
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        match selected.try_next().await.unwrap().unwrap() {
+            WatchEvent::Added(_) => seen.push("ADDED"),
+            WatchEvent::Deleted(_) => seen.push("DELETED"),
+            WatchEvent::Modified(_) => seen.push("MODIFIED"),
+            WatchEvent::Bookmark(_) => {}
+            WatchEvent::Error(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(seen, ["DELETED", "ADDED"]);
+
     sim.expire_history();
     let mut old = cms
         .watch(&WatchParams::default().timeout(10), &rv)
