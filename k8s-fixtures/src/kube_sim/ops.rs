@@ -103,8 +103,9 @@ impl Sim {
         if res.info.is_crd
             && let Some(s) = &res.version_info().schema
         {
-            let mut errors = schema::validate(s, obj);
             let unknown = schema::prune(s, obj);
+            schema::apply_defaults(s, obj);
+            let mut errors = schema::validate(s, obj);
             if opts.strict && !unknown.is_empty() {
                 let list: Vec<String> = unknown
                     .iter()

@@ -183,6 +183,43 @@ fn bounds(schema: &Value, v: &Value, path: &str, out: &mut Vec<FieldError>) {
     }
 }
 
+/// Fills in `default`s of absent fields under objects that exist, as structural-schema
+/// defaulting does on every write.
+pub fn apply_defaults(schema: &Value, v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (k, s) in props {
+                    if let Some(d) = s.get("default")
+                        && !m.contains_key(k)
+                    {
+                        m.insert(k.clone(), d.clone());
+                    }
+                    if let Some(child) = m.get_mut(k) {
+                        apply_defaults(s, child);
+                    }
+                }
+            }
+            if let Some(extra) = schema.get("additionalProperties").filter(|e| e.is_object()) {
+                let declared = schema.get("properties").and_then(Value::as_object);
+                for (k, child) in m.iter_mut() {
+                    if !declared.is_some_and(|p| p.contains_key(k)) {
+                        apply_defaults(extra, child);
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(s) = schema.get("items") {
+                for item in items {
+                    apply_defaults(s, item);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Removes fields the schema does not declare (unless it preserves unknown fields); returns
 /// their paths, for `fieldValidation=Strict`.
 pub fn prune(schema: &Value, obj: &mut Value) -> Vec<String> {
@@ -271,6 +308,20 @@ mod tests {
             "Unsupported value: \"c\": supported values: \"a\", \"b\""
         );
         assert!(validate(&schema(), &json!({"spec": {"fqdn": "x", "port": 80}})).is_empty());
+    }
+
+    #[test]
+    fn defaults_fill_absent_fields_of_present_objects() {
+        let s = json!({"properties": {"spec": {"type": "object", "properties": {
+            "mode": {"type": "string", "default": "a"},
+            "inner": {"type": "object", "properties": {"n": {"type": "integer", "default": 3}}},
+        }}}});
+        let mut obj = json!({"spec": {"inner": {}}});
+        apply_defaults(&s, &mut obj);
+        assert_eq!(obj, json!({"spec": {"mode": "a", "inner": {"n": 3}}}));
+        let mut empty = json!({});
+        apply_defaults(&s, &mut empty);
+        assert_eq!(empty, json!({}), "no spec, nothing to default");
     }
 
     #[test]
