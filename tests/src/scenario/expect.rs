@@ -150,7 +150,7 @@ pub struct ExpectLog {
 }
 
 /// `expect_avi_writes`: count the controller's Avi writes (POST, PUT, PATCH, DELETE)
-/// since a point, optionally only of a type / verb / object name / instance.
+/// since a point, optionally only of a type / verb / object name / instance / answer.
 /// Out-of-band `avi_apply` edits are not counted.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -165,6 +165,9 @@ pub struct ExpectAviWrites {
     pub name: Option<String>,
     #[serde(default)]
     pub instance: Option<Instance>,
+    /// Only writes Avi answered with this HTTP status (e.g. 409).
+    #[serde(default)]
+    pub status: Option<u16>,
     #[serde(default)]
     pub max: Option<u32>,
     #[serde(default)]
