@@ -6,6 +6,7 @@
 pub mod avi;
 pub mod config;
 pub mod crd;
+pub mod kube;
 pub mod model;
 pub mod naming;
 pub mod shard;

@@ -1,0 +1,170 @@
+//! PURE: the load-balancer status an Ingress, Service or Route should carry, from
+//! the model's `LbStatus` list and the observed VsVip addresses. Each function
+//! returns `None` when the object must be left alone (its VIP is not observed yet),
+//! else the value to compare (timestamps left out) and the status patch to send.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::LoadBalancerIngress;
+use serde_json::{Value, json};
+
+use crate::crd::Route;
+use crate::model::{Diagnostic, LbStatus, Severity};
+
+/// The observed addresses of each VsVip, by VsVip name.
+pub(crate) type Vips = BTreeMap<String, Vec<String>>;
+
+/// What to write: `compare` is checked against the object's current status.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Desired {
+    pub compare: Value,
+    pub patch: Value,
+}
+
+/// `(ip, hostname)` pairs, sorted, as JSON.
+fn entries_json(entries: &BTreeSet<(String, Option<String>)>) -> Value {
+    Value::Array(
+        entries
+            .iter()
+            .map(|(ip, host)| match host {
+                Some(h) => json!({"ip": ip, "hostname": h}),
+                None => json!({"ip": ip}),
+            })
+            .collect(),
+    )
+}
+
+fn current_entries(current: &[LoadBalancerIngress]) -> BTreeSet<(String, Option<String>)> {
+    current
+        .iter()
+        .filter_map(|e| Some((e.ip.clone()?, e.hostname.clone())))
+        .collect()
+}
+
+/// `.status.loadBalancer.ingress` of a Service (`hostname_per_host == false`: one
+/// entry per VIP with the first FQDN) or an Ingress (one entry per host and VIP).
+/// Out of scope (`wanted == None`): our addresses (`ours`) are removed, others kept.
+pub(crate) fn load_balancer(
+    current: &[LoadBalancerIngress],
+    wanted: Option<&[LbStatus]>,
+    vips: &Vips,
+    ours: &BTreeSet<String>,
+    hostname_per_host: bool,
+) -> Option<Desired> {
+    let now = current_entries(current);
+    let entries: BTreeSet<(String, Option<String>)> = match wanted {
+        Some(statuses) => {
+            let mut out = BTreeSet::new();
+            for s in statuses {
+                for ip in vips.get(&s.vsvip.name).into_iter().flatten() {
+                    if hostname_per_host && !s.hostnames.is_empty() {
+                        out.extend(s.hostnames.iter().map(|h| (ip.clone(), Some(h.clone()))));
+                    } else {
+                        out.insert((ip.clone(), s.hostnames.first().cloned()));
+                    }
+                }
+            }
+            if out.is_empty() {
+                return None;
+            }
+            out
+        }
+        None => now
+            .iter()
+            .filter(|(ip, _)| !ours.contains(ip))
+            .cloned()
+            .collect(),
+    };
+    let value = entries_json(&entries);
+    Some(Desired {
+        compare: value.clone(),
+        patch: json!({"status": {"loadBalancer": {"ingress": value}}}),
+    })
+}
+
+/// The current status of a Service / Ingress in the same normal form.
+pub(crate) fn load_balancer_now(current: &[LoadBalancerIngress]) -> Value {
+    entries_json(&current_entries(current))
+}
+
+/// A Route's `status.ingress` entry without its timestamp, for comparison.
+fn route_compare(entries: &[Value]) -> Value {
+    let mut out: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some(conds) = e.get_mut("conditions").and_then(Value::as_array_mut) {
+                for c in conds {
+                    if let Some(c) = c.as_object_mut() {
+                        c.remove("lastTransitionTime");
+                    }
+                }
+            }
+            e
+        })
+        .collect();
+    out.sort_by_key(|v| v.to_string());
+    Value::Array(out)
+}
+
+/// The current Route status in the comparison form.
+pub(crate) fn route_now(route: &Route) -> Value {
+    let entries: Vec<Value> = route
+        .status
+        .iter()
+        .flat_map(|s| s.ingress.iter())
+        .filter_map(|e| serde_json::to_value(e).ok())
+        .collect();
+    route_compare(&entries)
+}
+
+/// A Route's `status.ingress`: other routers' entries untouched; ours (router
+/// `ako-<cluster>`) Admitted with the VIPs, not Admitted with the error of a
+/// rejected Route, or removed when the Route is out of scope.
+pub(crate) fn route(
+    route: &Route,
+    router: &str,
+    wanted: Option<&[LbStatus]>,
+    vips: &Vips,
+    diagnostics: &[&Diagnostic],
+    now: &str,
+) -> Option<Desired> {
+    let mut entries: Vec<Value> = route
+        .status
+        .iter()
+        .flat_map(|s| s.ingress.iter())
+        .filter(|e| e.router_name.as_deref() != Some(router))
+        .filter_map(|e| serde_json::to_value(e).ok())
+        .collect();
+    let condition = |status: &str, reason: &str, message: &str| {
+        json!([{"type": "Admitted", "status": status, "reason": reason, "message": message,
+                "lastTransitionTime": now}])
+    };
+    let errors: Vec<&&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if let Some(statuses) = wanted {
+        for s in statuses {
+            let ips = vips.get(&s.vsvip.name).cloned().unwrap_or_default();
+            if ips.is_empty() {
+                return None;
+            }
+            for host in &s.hostnames {
+                entries.push(json!({"host": host, "routerName": router,
+                    "conditions": condition("True", &s.vs.name, &ips.join(","))}));
+            }
+        }
+    } else if let Some(first) = errors.first() {
+        let message = errors
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect::<Vec<_>>();
+        entries.push(json!({"host": route.spec.host, "routerName": router,
+            "conditions": condition("False", &first.reason, &message.join("; "))}));
+    }
+    Some(Desired {
+        compare: route_compare(&entries),
+        patch: json!({"status": {"ingress": entries}}),
+    })
+}
