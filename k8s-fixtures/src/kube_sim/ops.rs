@@ -111,8 +111,9 @@ impl Sim {
                     .iter()
                     .map(|f| format!("unknown field \"{f}\""))
                     .collect();
+                let (kind, v) = (&res.info.kind, &res.version);
                 return Err(ApiError::bad_request(format!(
-                    "strict decoding error: {}",
+                    "{kind} in version \"{v}\" cannot be handled as a {kind}: strict decoding error: {}",
                     list.join(", ")
                 )));
             }

@@ -29,7 +29,7 @@ impl PatchKind {
             "application/apply-patch+yaml"
             | "application/apply-patch+json"
             | "application/apply-patch+cbor" => Ok(Self::Apply),
-            _ => Err(ApiError::unsupported_media_type(ct)),
+            _ => Err(ApiError::unsupported_patch()),
         }
     }
 }
@@ -72,9 +72,7 @@ fn apply_to(
             strategic::merge(&mut out, patch)
         }
         PatchKind::Strategic => {
-            return Err(ApiError::unsupported_media_type(
-                "application/strategic-merge-patch+json",
-            ));
+            return Err(ApiError::unsupported_patch());
         }
         PatchKind::Apply => json_patch::merge(&mut out, patch),
     }

@@ -61,10 +61,9 @@ pub fn kubeconfig(url: &str, ca_pem: Option<&str>, token: Option<&str>) -> Strin
         cluster["certificate-authority-data"] =
             json!(base64::engine::general_purpose::STANDARD.encode(ca));
     }
-    let mut user = json!({});
-    if let Some(t) = token {
-        user["token"] = json!(t);
-    }
+    // kubectl prompts for a username when a user has no credentials at all, so an open
+    // server still gets a (never checked) token.
+    let user = json!({"token": token.unwrap_or("kube-sim")});
     let doc = json!({
         "apiVersion": "v1",
         "kind": "Config",

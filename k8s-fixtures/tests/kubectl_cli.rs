@@ -1,0 +1,460 @@
+//! The real `kubectl` against kube-sim over HTTPS: apply of the AKO CRDs and objects, get
+//! (also at another version), patch, delete, wait --for=delete, api-resources, explain, the
+//! unserved-version 404, and the standalone binary with a token and `/sim/*` controls.
+//!
+//! kubectl comes from `$KUBECTL` or `PATH`; without one the tests print why and pass.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::process::Command;
+
+use k8s_fixtures::kube_sim;
+
+fn kubectl_path() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("KUBECTL") {
+        return Some(PathBuf::from(p));
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("kubectl"))
+            .find(|p| p.is_file())
+    })
+}
+
+struct Kubectl {
+    bin: PathBuf,
+    kubeconfig: PathBuf,
+    cache: tempfile::TempDir,
+}
+
+struct Out {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+impl Kubectl {
+    fn new(kubeconfig: &Path) -> Option<Self> {
+        let Some(bin) = kubectl_path() else {
+            eprintln!("SKIP: kubectl not found (set KUBECTL or put kubectl on PATH)");
+            return None;
+        };
+        Some(Self {
+            bin,
+            kubeconfig: kubeconfig.to_path_buf(),
+            cache: tempfile::tempdir().unwrap(),
+        })
+    }
+
+    async fn run(&self, args: &[&str], stdin: Option<&str>) -> Out {
+        let mut cmd = Command::new(&self.bin);
+        cmd.args(args)
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("--cache-dir")
+            .arg(self.cache.path())
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("kubectl starts");
+        if let Some(input) = stdin {
+            use tokio::io::AsyncWriteExt;
+            let mut pipe = child.stdin.take().unwrap();
+            pipe.write_all(input.as_bytes()).await.unwrap();
+        }
+        let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+            .await
+            .expect("kubectl finishes")
+            .unwrap();
+        Out {
+            ok: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        }
+    }
+
+    /// Runs and requires success.
+    async fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin).await;
+        assert!(
+            out.ok,
+            "kubectl {args:?} failed:\n{}\n{}",
+            out.stdout, out.stderr
+        );
+        out.stdout
+    }
+}
+
+fn crd_dir() -> String {
+    format!("{}/crds", env!("CARGO_MANIFEST_DIR"))
+}
+
+const OBJECTS: &str = r#"
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: ako.vmware.com/v1alpha1
+kind: HostRule
+metadata: {name: alpha, namespace: default}
+spec: {virtualhost: {fqdn: alpha.example.com}}
+---
+apiVersion: ako.vmware.com/v1beta1
+kind: HostRule
+metadata: {name: beta, namespace: default}
+spec: {virtualhost: {fqdn: beta.example.com}}
+"#;
+
+async fn tls_sim() -> kube_sim::Handle {
+    kube_sim::spawn_with(kube_sim::Config {
+        tls: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_apply_get_patch_delete_wait_explain() {
+    let sim = tls_sim().await;
+    let Some(k) = Kubectl::new(sim.kubeconfig_path()) else {
+        return;
+    };
+
+    let out = k.ok(&["apply", "-f", &crd_dir()], None).await;
+    assert!(
+        out.contains(
+            "customresourcedefinition.apiextensions.k8s.io/hostrules.ako.vmware.com created"
+        ),
+        "{out}"
+    );
+    let out = k.ok(&["apply", "-f", "-"], Some(OBJECTS)).await;
+    assert!(
+        out.contains("service/web created")
+            && out.contains("hostrule.ako.vmware.com/alpha created"),
+        "{out}"
+    );
+    let again = k.ok(&["apply", "-f", "-"], Some(OBJECTS)).await;
+    assert!(
+        again.contains("service/web unchanged")
+            && again.contains("hostrule.ako.vmware.com/beta unchanged"),
+        "{again}"
+    );
+
+    // Written at v1alpha1, read at v1beta1, and the other way round.
+    let up = k
+        .ok(
+            &[
+                "get",
+                "hostrules.v1beta1.ako.vmware.com",
+                "alpha",
+                "-o",
+                "jsonpath={.apiVersion} {.spec.virtualhost.fqdn}",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(up, "ako.vmware.com/v1beta1 alpha.example.com");
+    let down = k
+        .ok(
+            &[
+                "get",
+                "hostrules.v1alpha1.ako.vmware.com",
+                "beta",
+                "-o",
+                "jsonpath={.apiVersion} {.spec.virtualhost.fqdn}",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(down, "ako.vmware.com/v1alpha1 beta.example.com");
+    let yaml = k.ok(&["get", "svc", "web", "-o", "yaml"], None).await;
+    assert!(
+        yaml.contains("kind: Service") && yaml.contains("resourceVersion:"),
+        "{yaml}"
+    );
+    let table = k.ok(&["get", "hostrules"], None).await;
+    assert!(
+        table.contains("HOST") && table.contains("beta.example.com"),
+        "{table}"
+    );
+
+    k.ok(
+        &[
+            "patch",
+            "hostrule",
+            "beta",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"virtualhost":{"fqdnType":"Wildcard"}}}"#,
+        ],
+        None,
+    )
+    .await;
+    let patched = k
+        .ok(
+            &[
+                "get",
+                "hostrule",
+                "beta",
+                "-o",
+                "jsonpath={.spec.virtualhost.fqdnType}",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(patched, "Wildcard");
+    k.ok(
+        &[
+            "patch",
+            "svc",
+            "web",
+            "-p",
+            r#"{"spec":{"ports":[{"name":"https","port":443}]}}"#,
+        ],
+        None,
+    )
+    .await;
+    let ports = k
+        .ok(
+            &["get", "svc", "web", "-o", "jsonpath={.spec.ports[*].port}"],
+            None,
+        )
+        .await;
+    assert_eq!(ports, "80 443");
+    let bad = k
+        .run(
+            &[
+                "patch",
+                "hostrule",
+                "beta",
+                "--type",
+                "merge",
+                "-p",
+                r#"{"spec":{"virtualhost":{"fqdnType":"Bad"}}}"#,
+            ],
+            None,
+        )
+        .await;
+    assert!(
+        !bad.ok
+            && bad
+                .stderr
+                .contains("spec.virtualhost.fqdnType: Unsupported value: \"Bad\""),
+        "{}",
+        bad.stderr
+    );
+    let unknown = k.run(&["apply", "-f", "-"], Some("apiVersion: ako.vmware.com/v1beta1\nkind: HostRule\nmetadata: {name: x}\nspec: {virtualhost: {fqdn: a, bogus: 1}}\n")).await;
+    assert!(
+        !unknown.ok
+            && unknown
+                .stderr
+                .contains("unknown field \"spec.virtualhost.bogus\""),
+        "{}",
+        unknown.stderr
+    );
+    let broken = k
+        .run(
+            &["apply", "-f", "-"],
+            Some("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w\n"),
+        )
+        .await;
+    assert!(!broken.ok, "invalid YAML is refused");
+
+    // A finalizer holds the delete; wait --for=delete returns once it is released.
+    k.ok(
+        &[
+            "patch",
+            "hostrule",
+            "alpha",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"metadata":{"finalizers":["ako.vmware.com/x"]}}"#,
+        ],
+        None,
+    )
+    .await;
+    k.ok(&["delete", "hostrule", "alpha", "--wait=false"], None)
+        .await;
+    let waiting = {
+        let k2 = Kubectl {
+            bin: k.bin.clone(),
+            kubeconfig: k.kubeconfig.clone(),
+            cache: tempfile::tempdir().unwrap(),
+        };
+        tokio::spawn(async move {
+            k2.run(
+                &["wait", "--for=delete", "hostrule/alpha", "--timeout=30s"],
+                None,
+            )
+            .await
+        })
+    };
+    let still = k
+        .ok(
+            &[
+                "get",
+                "hostrule",
+                "alpha",
+                "-o",
+                "jsonpath={.metadata.deletionTimestamp}",
+            ],
+            None,
+        )
+        .await;
+    assert!(!still.is_empty(), "deletion is pending");
+    k.ok(
+        &[
+            "patch",
+            "hostrule",
+            "alpha",
+            "--type",
+            "json",
+            "-p",
+            r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
+        ],
+        None,
+    )
+    .await;
+    let waited = waiting.await.unwrap();
+    assert!(
+        waited.ok && waited.stdout.contains("condition met"),
+        "{}{}",
+        waited.stdout,
+        waited.stderr
+    );
+    k.ok(&["delete", "svc", "web"], None).await;
+    assert!(!k.run(&["get", "svc", "web"], None).await.ok);
+
+    let resources = k.ok(&["api-resources"], None).await;
+    for want in [
+        "hostrules",
+        "ingresses",
+        "endpointslices",
+        "leases",
+        "customresourcedefinitions",
+    ] {
+        assert!(
+            resources.contains(want),
+            "api-resources lacks {want}:\n{resources}"
+        );
+    }
+    let explain = k.ok(&["explain", "hostrule.spec"], None).await;
+    assert!(
+        explain.contains("KIND:       HostRule") && explain.contains("virtualhost"),
+        "{explain}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_sees_the_unserved_version_404() {
+    let sim = tls_sim().await;
+    let Some(k) = Kubectl::new(sim.kubeconfig_path()) else {
+        return;
+    };
+    k.ok(
+        &["apply", "-f", &format!("{}/v1alpha1-only", crd_dir())],
+        None,
+    )
+    .await;
+    let out = k
+        .run(
+            &[
+                "get",
+                "--raw",
+                "/apis/ako.vmware.com/v1beta1/namespaces/default/hostrules",
+            ],
+            None,
+        )
+        .await;
+    assert!(!out.ok);
+    assert!(
+        out.stderr.contains(
+            "Error from server (NotFound): the server could not find the requested resource"
+        ),
+        "{}",
+        out.stderr
+    );
+    k.ok(
+        &[
+            "get",
+            "--raw",
+            "/apis/ako.vmware.com/v1alpha1/namespaces/default/hostrules",
+        ],
+        None,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standalone_binary_with_token_and_sim_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kc.yaml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kube-sim"))
+        .args([
+            "--port",
+            "0",
+            "--token",
+            "s3cret",
+            "--ako-crds",
+            "current",
+            "--kubeconfig",
+        ])
+        .arg(&kubeconfig)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut ready = false;
+    for _ in 0..200 {
+        if std::fs::read_to_string(&kubeconfig).is_ok_and(|s| s.contains("s3cret")) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(ready, "kube-sim wrote no kubeconfig");
+    let Some(k) = Kubectl::new(&kubeconfig) else {
+        return;
+    };
+    // The CRDs are installed just after the kubeconfig is written.
+    let mut listed = k.run(&["get", "hostrules", "-A"], None).await;
+    for _ in 0..100 {
+        if listed.ok {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        listed = k.run(&["get", "hostrules", "-A"], None).await;
+    }
+    assert!(listed.ok, "{}", listed.stderr);
+    let wrong = k.run(&["get", "ns", "--token", "wrong"], None).await;
+    assert!(
+        !wrong.ok && wrong.stderr.contains("Unauthorized"),
+        "{}",
+        wrong.stderr
+    );
+    let stats = k.ok(&["get", "--raw", "/sim/stats"], None).await;
+    assert!(stats.contains("\"objects\""), "{stats}");
+    k.ok(
+        &["create", "--raw", "/sim/faults/outage?ms=60000", "-f", "-"],
+        Some("{}"),
+    )
+    .await;
+    let refused = k.run(&["get", "ns"], None).await;
+    assert!(!refused.ok, "requests are refused during an outage");
+    k.ok(&["delete", "--raw", "/sim/faults"], None).await;
+    k.ok(&["get", "ns"], None).await;
+    child.kill().await.unwrap();
+}
