@@ -174,6 +174,83 @@ pub fn by_kind(kind: &str) -> Option<&'static TypeSpec> {
 mod tests {
     use super::*;
 
+    /// The README's coverage table, computed from the tables themselves.
+    fn coverage_table() -> String {
+        let mut out = String::from(
+            "| type | source | name unique per | visible from other tenants | fields (top-level / nested defs) | required (top-level) | ref fields (all levels) | enum fields | item limits | server fills |\n\
+             |---|---|---|---|---|---|---|---|---|---|\n",
+        );
+        for t in TYPES {
+            let defs = (t.defs)();
+            let top = defs.get(t.kind).expect("own definition");
+            let all = defs.defs.values().flat_map(|d| d.fields.values());
+            let refs = all.clone().filter(|f| f.reference.is_some()).count();
+            let enums = all.filter(|f| f.enum_values.is_some()).count();
+            let required: Vec<&str> = top
+                .fields
+                .iter()
+                .filter(|(_, f)| f.required)
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let limits: Vec<String> = top
+                .fields
+                .iter()
+                .filter_map(|(k, f)| f.max_items.map(|m| format!("{k} ≤ {m}")))
+                .collect();
+            let mut fills: Vec<String> = t
+                .implied
+                .iter()
+                .map(|i| format!("{} = {}", i.field, i.name))
+                .collect();
+            if t.cloud_scoped {
+                fills.insert(0, "cloud_ref = Default-Cloud".into());
+            }
+            let scope = match t.scope {
+                NameScope::Global => "controller",
+                NameScope::Tenant => "tenant",
+                NameScope::TenantCloud => "tenant + cloud",
+            };
+            let source = if t.strict {
+                "swagger 30.2.1"
+            } else {
+                "inline (partial, lenient)"
+            };
+            out.push_str(&format!(
+                "| {} | {source} | {scope} | {} | {} / {} | {} | {refs} | {enums} | {} | {} |\n",
+                t.path,
+                if t.shared { "yes (from admin)" } else { "no" },
+                top.fields.len(),
+                defs.defs.len() - 1,
+                required.join(", "),
+                if limits.is_empty() {
+                    "-".into()
+                } else {
+                    limits.join(", ")
+                },
+                if fills.is_empty() {
+                    "-".into()
+                } else {
+                    fills.join(", ")
+                },
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn readme_coverage_table_is_current() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let start =
+            readme.find("<!-- coverage:start -->\n").unwrap() + "<!-- coverage:start -->\n".len();
+        let end = readme.find("<!-- coverage:end -->").unwrap();
+        let want = coverage_table();
+        assert!(
+            readme[start..end] == want,
+            "README coverage table is stale; it should be:\n{want}"
+        );
+    }
+
     #[test]
     fn every_type_has_a_table() {
         for t in TYPES {
