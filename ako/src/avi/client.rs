@@ -169,12 +169,14 @@ impl AviClient {
             let answer = match sent {
                 Ok(resp) => resp,
                 Err(e) => {
+                    self.observe(&Method::POST, &target, 0);
                     self.pause_or_give_up(&Method::POST, &target, attempt, e)
                         .await?;
                     continue;
                 }
             };
             let status = answer.status();
+            self.observe(&Method::POST, &target, status.as_u16());
             let headers = answer.headers().clone();
             let bytes = answer.bytes().await.unwrap_or_default();
             if is_retryable_status(status) && attempt < cfg.retry.max_attempts {
@@ -233,12 +235,14 @@ impl AviClient {
             let answer = match req.send().await {
                 Ok(resp) => resp,
                 Err(e) => {
+                    self.observe(&call.method, &call.target, 0);
                     self.pause_or_give_up(&call.method, &call.target, attempt, e)
                         .await?;
                     continue;
                 }
             };
             let status = answer.status();
+            self.observe(&call.method, &call.target, status.as_u16());
             let headers = answer.headers().clone();
             let bytes = match answer.bytes().await {
                 Ok(b) => b,
@@ -292,6 +296,12 @@ impl AviClient {
         tracing::warn!(%method, %target, attempt, error = %source, "Avi unreachable, retrying");
         self.pause(attempt, None).await;
         Ok(())
+    }
+
+    fn observe(&self, method: &Method, target: &Target, status: u16) {
+        if let Some(o) = &self.inner.config.observer {
+            (o.0)(method.as_str(), &target.obj_type, status);
+        }
     }
 
     async fn pause(&self, attempt: u32, server_hint: Option<std::time::Duration>) {

@@ -1,5 +1,6 @@
 //! Settings of one Avi REST client: where, who, how fast, how patient.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
@@ -97,6 +98,20 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Told of every HTTP exchange's outcome: method, object type (or `login`) and status
+/// (0 when no answer came). Feeds metrics; must be cheap and must not block.
+#[derive(Clone)]
+pub struct CallObserver(pub Arc<ObserveFn>);
+
+/// `(method, object type, status)`.
+pub type ObserveFn = dyn Fn(&str, &str, u16) + Send + Sync;
+
+impl std::fmt::Debug for CallObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CallObserver")
+    }
+}
+
 /// Everything an [`super::AviClient`] needs.
 #[derive(Clone, Debug)]
 pub struct AviClientConfig {
@@ -116,6 +131,8 @@ pub struct AviClientConfig {
     pub retry: RetryPolicy,
     /// Deadline of one HTTP exchange.
     pub request_timeout: Duration,
+    /// Sees every exchange (metrics); `None` by default.
+    pub observer: Option<CallObserver>,
 }
 
 impl AviClientConfig {
@@ -131,6 +148,7 @@ impl AviClientConfig {
             rate_limit: RateLimit::default(),
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(60),
+            observer: None,
         }
     }
 }

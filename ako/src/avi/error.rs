@@ -102,36 +102,7 @@ impl AviError {
             _ => None,
         }
     }
-
-    /// Worth trying again later (the object's backoff decides when): the controller was
-    /// unreachable, overloaded or failing, or refused for a reason that can pass.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            AviError::Transport { .. } | AviError::IncompleteList { .. } => true,
-            AviError::Status {
-                status, message, ..
-            } => {
-                *status >= 500
-                    || matches!(status, 401 | 408 | 409 | 412 | 419 | 429)
-                    || TRANSIENT_TEXTS.iter().any(|t| message.contains(t))
-            }
-            AviError::Login { status, .. } => *status >= 500,
-            AviError::Decode { .. } | AviError::Setup(_) => false,
-        }
-    }
 }
-
-/// 4xx texts a real controller uses for conditions that clear by themselves (avi-api.md §6).
-const TRANSIENT_TEXTS: &[&str] = &[
-    "No available free IPs",
-    "VrfContext not found",
-    "VrfContext object not found",
-    "Network object not found",
-    "Configuration is disallowed during upgrade",
-    "does not exist!",
-    "object not found",
-    "Cannot delete, object is referred by",
-];
 
 /// Avi's error text from an error body: `{"error": "..."}`, else the body itself.
 pub(crate) fn error_text(body: &[u8]) -> String {
@@ -174,6 +145,5 @@ mod tests {
             message: "bad".into(),
         };
         assert_eq!(e.to_string(), "POST pool/c1--p1: HTTP 400: bad");
-        assert!(!e.is_transient());
     }
 }

@@ -18,8 +18,8 @@ mod verbs;
 pub use backoff::Backoff;
 pub use client::{AviClient, CLIENT_ID_HEADER};
 pub use config::{
-    AviClientConfig, Credentials, DEFAULT_TENANT, MAX_API_VERSION, RateLimit, RetryPolicy,
-    TlsOptions,
+    AviClientConfig, CallObserver, Credentials, DEFAULT_TENANT, MAX_API_VERSION, RateLimit,
+    RetryPolicy, TlsOptions,
 };
 pub use error::{AviError, Target};
 pub use list::ListQuery;

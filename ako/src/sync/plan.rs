@@ -78,15 +78,6 @@ impl Op {
             Op::SeGroupLabel { name, .. } => StepKey::SeGroupLabel(name.clone()),
         }
     }
-
-    pub fn verb(&self) -> &'static str {
-        match self {
-            Op::Create { .. } => "create",
-            Op::Update { .. } | Op::SeGroupLabel { .. } => "update",
-            Op::Delete { .. } => "delete",
-            Op::Routes { .. } => "patch",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

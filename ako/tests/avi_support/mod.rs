@@ -57,11 +57,103 @@ pub fn calls(sim: &Handle, client_id: &str) -> Vec<(String, String, u16)> {
         .collect()
 }
 
-/// Write requests of one client as `"<VERB> <type>"`, in order.
+/// Object write requests (not logins) of one client as `"<VERB> <type>"`, in order.
 pub fn writes(sim: &Handle, client_id: &str) -> Vec<String> {
     entries(sim, client_id)
         .into_iter()
-        .filter(|e| e.is_write())
+        .filter(|e| e.is_write() && e.object_type != "login")
         .map(|e| format!("{} {}", e.method, e.object_type))
         .collect()
+}
+
+/// Cluster `c`'s settings against avi-sim's seeded VIP network.
+pub fn values(cluster: &str) -> ako::config::AkoConfig {
+    let yaml = format!(
+        "AKOSettings:\n  clusterName: {cluster}\nL7Settings:\n  shardVSSize: SMALL\n\
+         NetworkSettings:\n  vipNetworkList:\n  - networkName: vip-network\n    cidr: 10.10.10.0/24\n"
+    );
+    ako::config::ConfigSources::new()
+        .values_yaml(&yaml)
+        .expect("values parse")
+        .build()
+        .expect("values valid")
+}
+
+/// A small cluster: an L4 Service, an Ingress with an insecure and a TLS host, two
+/// nodes (static routes).
+pub const CLUSTER: &str = r#"
+apiVersion: v1
+kind: Service
+metadata: {name: dns, namespace: infra}
+spec:
+  type: LoadBalancer
+  ports: [{name: dns-tcp, port: 53, protocol: TCP, targetPort: 5353}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: dns-1, namespace: infra, labels: {kubernetes.io/service-name: dns}}
+addressType: IPv4
+ports: [{name: dns-tcp, port: 5353, protocol: TCP}]
+endpoints: [{addresses: [10.244.5.1]}, {addresses: [10.244.5.2]}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: shop-tls, namespace: shop}
+type: kubernetes.io/tls
+stringData:
+  tls.crt: "-----BEGIN CERTIFICATE-----\nMIIshop\n-----END CERTIFICATE-----\n"
+  tls.key: "-----BEGIN PRIVATE KEY-----\nMIIshopkey\n-----END PRIVATE KEY-----\n"
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: shop}
+spec:
+  ports: [{name: web, port: 8080}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: app-1, namespace: shop, labels: {kubernetes.io/service-name: app}}
+addressType: IPv4
+ports: [{name: web, port: 8080}]
+endpoints: [{addresses: [10.244.0.10, 10.244.0.11]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: shop}
+spec:
+  tls:
+  - hosts: [secure.shop.example.com]
+    secretName: shop-tls
+  rules:
+  - host: secure.shop.example.com
+    http:
+      paths:
+      - {path: /cart, pathType: Prefix, backend: {service: {name: app, port: {name: web}}}}
+  - host: plain.shop.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 8080}}}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-a}
+spec: {podCIDR: 10.244.0.0/24}
+status:
+  addresses: [{type: InternalIP, address: 192.168.1.10}]
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-b}
+spec: {podCIDR: 10.244.1.0/24}
+status:
+  addresses: [{type: InternalIP, address: 192.168.1.11}]
+"#;
+
+/// The model's graph of [`CLUSTER`] for `cluster`.
+pub fn graph(cluster: &str) -> ako::model::AviGraph {
+    let mut state = ako::model::ClusterState::new();
+    let errors = ako::model::input::load(&mut state, CLUSTER);
+    assert!(errors.is_empty(), "{errors:?}");
+    let (graph, _diags) = ako::model::build(&state, &values(cluster));
+    graph
 }
