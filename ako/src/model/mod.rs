@@ -21,6 +21,7 @@ mod vrf;
 mod wire;
 
 pub use backend::{NPL_ANNOTATION, SKIP_NODEPORT_ANNOTATION};
+pub use ctx::DEFAULT_VRF;
 pub use graph::{
     AviGraph, AviKey, AviKind, AviObject, Diagnostic, LbStatus, Severity, StaticRoute, VrfRoutes,
     avi_ref,
