@@ -83,7 +83,7 @@ pub struct Restart {
 
 /// `kill`: crash without cleanup (no lease release, in-flight requests abandoned).
 /// The instance comes back (like a pod restarted by its StatefulSet) unless
-/// `restart: false`.
+/// `restart: false`. Default instance: the leader.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Kill {

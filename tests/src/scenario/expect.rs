@@ -210,7 +210,8 @@ pub struct ExpectLeader {
     pub instance: Instance,
 }
 
-/// `expect_ready`: the instance's readiness endpoint answers ready (or not).
+/// `expect_ready`: the instance's readiness endpoint answers ready (or not). Default
+/// instance: the leader, or `ako-0` while none leads.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectReady {

@@ -36,7 +36,7 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
-    /// Create or update Kubernetes objects (server-side apply semantics: replace spec).
+    /// Create Kubernetes objects, or replace them (like `kubectl apply`).
     Apply(Manifests),
     /// Delete a Kubernetes object, or every object of a manifest file.
     Delete(Delete),
