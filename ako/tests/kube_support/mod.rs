@@ -1,0 +1,191 @@
+//! Helpers for the `kube_*` tests: kube-sim with AKO's namespace and CRDs, polling,
+//! a client layer that fails chosen requests, and tracing capture.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use k8s_fixtures::build::AKO_NAMESPACE;
+use k8s_fixtures::kube_sim::{self, Handle};
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{Api, PostParams};
+use kube::client::{Body, ClientBuilder};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// kube-sim with the AKO namespace; `crds` installed.
+pub async fn sim(crds: Vec<CustomResourceDefinition>) -> Handle {
+    let mut cfg = kube_sim::Config::default();
+    cfg.namespaces.push(AKO_NAMESPACE.to_owned());
+    let sim = kube_sim::spawn_with(cfg).await.unwrap();
+    install_crds(&sim.client(), crds).await;
+    sim
+}
+
+/// Creates or replaces CRDs (like `kubectl apply -f`).
+pub async fn install_crds(client: &kube::Client, crds: Vec<CustomResourceDefinition>) {
+    let api: Api<CustomResourceDefinition> = Api::all(client.clone());
+    for mut crd in crds {
+        let name = crd.metadata.name.clone().unwrap();
+        match api.get_opt(&name).await.unwrap() {
+            Some(existing) => {
+                crd.metadata.resource_version = existing.metadata.resource_version;
+                api.replace(&name, &PostParams::default(), &crd)
+                    .await
+                    .unwrap();
+            }
+            None => {
+                api.create(&PostParams::default(), &crd).await.unwrap();
+            }
+        }
+    }
+}
+
+pub async fn create_namespace(client: &kube::Client, name: &str) {
+    let api: Api<Namespace> = Api::all(client.clone());
+    api.create(
+        &PostParams::default(),
+        &k8s_fixtures::build::namespace(name).build(),
+    )
+    .await
+    .unwrap();
+}
+
+/// Creates a namespaced object in its namespace.
+pub async fn create<K>(client: &kube::Client, obj: &K) -> K
+where
+    K: kube::Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+        + Clone
+        + DeserializeOwned
+        + Serialize
+        + std::fmt::Debug,
+{
+    let ns = obj.meta().namespace.clone().unwrap();
+    Api::<K>::namespaced(client.clone(), &ns)
+        .create(&PostParams::default(), obj)
+        .await
+        .unwrap()
+}
+
+/// Polls `f` every 20 ms until it is true; panics with `what` after 20 s.
+pub async fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Like [`eventually`] for an async check.
+pub async fn eventually_async<F: Future<Output = bool>>(what: &str, mut f: impl FnMut() -> F) {
+    let start = Instant::now();
+    while !f().await {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A switch that makes a client's requests whose path contains `needle` fail.
+#[derive(Clone)]
+pub struct FailSwitch {
+    needle: String,
+    on: Arc<AtomicBool>,
+}
+
+impl FailSwitch {
+    pub fn set(&self, on: bool) {
+        self.on.store(on, Ordering::SeqCst);
+    }
+}
+
+type Inner = tower::util::BoxService<http::Request<Body>, Resp, BoxError>;
+
+pub struct FailService {
+    inner: Inner,
+    switch: FailSwitch,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type Resp = http::Response<Box<kube::client::DynBody>>;
+
+impl tower::Service<http::Request<Body>> for FailService {
+    type Response = Resp;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Resp, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        if self.switch.on.load(Ordering::SeqCst) && req.uri().path().contains(&self.switch.needle) {
+            let path = req.uri().path().to_owned();
+            return Box::pin(async move { Err(format!("injected failure: {path}").into()) });
+        }
+        Box::pin(self.inner.call(req))
+    }
+}
+
+/// A client for `sim` whose requests to paths containing `needle` fail while the
+/// returned switch is on (it starts on).
+pub fn failing_client(sim: &Handle, needle: &str) -> (kube::Client, FailSwitch) {
+    let switch = FailSwitch {
+        needle: needle.to_owned(),
+        on: Arc::new(AtomicBool::new(true)),
+    };
+    let s = switch.clone();
+    let layer = tower::layer::layer_fn(move |inner: Inner| FailService {
+        inner,
+        switch: s.clone(),
+    });
+    let client = ClientBuilder::try_from(sim.kube_config().clone())
+        .unwrap()
+        .with_layer(&layer)
+        .build();
+    (client, switch)
+}
+
+/// Captured log output of a thread-local subscriber (use a current-thread runtime).
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    /// Installs a subscriber for this thread; keep the guard alive.
+    pub fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
+        let logs = Logs::default();
+        let l = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(move || LogWriter(l.clone()))
+            .finish();
+        (logs, tracing::subscriber::set_default(subscriber))
+    }
+}
+
+struct LogWriter(Logs);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
