@@ -5,8 +5,11 @@
 
 pub mod avi;
 pub mod config;
+pub mod controller;
 pub mod crd;
+pub mod http;
 pub mod kube;
+pub mod metrics;
 pub mod model;
 pub mod naming;
 pub mod shard;
