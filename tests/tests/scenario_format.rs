@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use ako_tests::scenario::{
-    CoverageId, STEP_KEYS, Scenario, ScenarioError, ShardHash, ShardSize, StepKind, json_schema,
+    CoverageId, STEP_KEYS, Scenario, ScenarioError, ShardHash, ShardSize, Step, StepKind, discover,
+    json_schema,
 };
 
 const SCHEMA_ENV: &str = "UPDATE_SCENARIO_SCHEMA";
@@ -15,28 +16,8 @@ fn scenarios_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
 }
 
-/// Every scenario file: `*.yaml` under scenarios/, except manifest files kept in
-/// directories named `manifests`.
 fn scenario_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                if p.file_name().is_some_and(|n| n != "manifests") {
-                    walk(&p, out);
-                }
-            } else if p.extension().is_some_and(|e| e == "yaml") {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&scenarios_dir(), &mut out);
-    out
+    discover(&scenarios_dir()).unwrap()
 }
 
 fn load_all() -> Vec<Scenario> {
@@ -388,4 +369,77 @@ fn missing_and_broken_manifest_files_are_errors() {
     let objs = m.objects(s.base_dir()).unwrap();
     assert_eq!(objs.len(), 1);
     assert_eq!(objs[0].to_string(), "Service/a");
+}
+
+// ---- the README's examples are real syntax --------------------------------------
+
+fn readme() -> String {
+    std::fs::read_to_string(scenarios_dir().join("README.md")).unwrap()
+}
+
+/// The fenced ```yaml blocks of a README section.
+fn yaml_blocks(section: &str) -> Vec<String> {
+    let text = readme();
+    let start = text
+        .find(section)
+        .unwrap_or_else(|| panic!("README has no {section:?}"));
+    let body = &text[start + section.len()..];
+    let body = &body[..body.find("\n## ").unwrap_or(body.len())];
+    body.split("```yaml\n")
+        .skip(1)
+        .map(|b| b[..b.find("```").unwrap()].to_owned())
+        .collect()
+}
+
+#[test]
+fn the_readme_first_scenario_loads() {
+    let block = &yaml_blocks("## A first scenario")[0];
+    let s = Scenario::parse(block, &scenarios_dir().join("faq/my-first.yaml")).unwrap();
+    assert_eq!(s.name, "my-first");
+}
+
+#[test]
+fn every_step_example_in_the_readme_parses() {
+    let text = readme();
+    let start = text.find("### Actions").unwrap();
+    let end = text.find("### Field patterns").unwrap();
+    let mut snippets: Vec<String> = Vec::new();
+    for row in text[start..end].lines().filter(|l| l.starts_with("| `")) {
+        let example = row.split(" | ").nth(1).unwrap_or_default();
+        for part in example.split("<br>") {
+            let code = part.trim().trim_matches('`');
+            // Table rows elide long objects with "..."; those are not literal examples.
+            if code.contains("...") || !code.contains(':') {
+                continue;
+            }
+            snippets.push(code.to_owned());
+        }
+    }
+    for block in yaml_blocks("### Actions")
+        .iter()
+        .chain(&yaml_blocks("### Assertions"))
+    {
+        snippets.extend(
+            serde_yaml::from_str::<Vec<serde_yaml::Value>>(block)
+                .unwrap()
+                .iter()
+                .map(|v| serde_yaml::to_string(v).unwrap()),
+        );
+    }
+    assert!(
+        snippets.len() > 40,
+        "found only {} examples",
+        snippets.len()
+    );
+    let mut kinds = BTreeSet::new();
+    for code in &snippets {
+        let step: Step =
+            serde_yaml::from_str(code).unwrap_or_else(|e| panic!("README example `{code}`: {e}"));
+        kinds.insert(step.kind.key());
+    }
+    let missing: Vec<_> = STEP_KEYS.iter().filter(|k| !kinds.contains(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "step kinds without a README example: {missing:?}"
+    );
 }

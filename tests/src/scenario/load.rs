@@ -67,6 +67,33 @@ impl Scenario {
     }
 }
 
+/// Every scenario file below `dir`, sorted: `*.yaml` files outside directories named
+/// `manifests` (those hold Kubernetes manifests that scenarios reference).
+pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, ScenarioError> {
+    let mut out = Vec::new();
+    discover_into(dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+fn discover_into(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
+    let io = |source| ScenarioError::Io {
+        file: dir.to_owned(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n != "manifests") {
+                discover_into(&path, out)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 fn walk_into<'a>(steps: &'a [Step], prefix: &str, out: &mut Vec<(String, &'a Step)>) {
     for (i, step) in steps.iter().enumerate() {
         let at = format!("{prefix}[{i}]");

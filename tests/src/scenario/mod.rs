@@ -44,10 +44,11 @@ pub use expect::{
     ExpectReady, ExpectShard, ExpectStatus, MarkerFilter, Presence, Since, WriteVerb,
 };
 pub use faults::{AviFault, FaultLife, HttpVerb, KubeFault, KubeVerb};
+pub use load::discover;
 pub use manifest::{KubeObject, Manifests, load_manifest_file};
 pub use objref::ObjectRef;
 pub use pattern::Pattern;
-pub use pattern_match::{Captures, Mismatch, ref_name};
+pub use pattern_match::{Captures, Mismatch, ref_name, value_at};
 pub use settings::{
     AutoFqdn, CniPlugin, FqdnReusePolicy, IpFamily, LogLevel, NamespaceSelector, NodeNetwork,
     NodePortSelector, ServiceType, Settings, ShardHash, ShardSize, VipNetwork,

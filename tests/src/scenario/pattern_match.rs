@@ -71,6 +71,16 @@ pub fn ref_name(reference: &str) -> Option<&str> {
     query.split('&').find_map(|kv| kv.strip_prefix("name="))
 }
 
+/// The value at a `capture` path: dot-separated keys, list indexes as numbers
+/// (`vip.0.ip_address.addr`). `None` when any part is missing.
+pub fn value_at<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(value, |v, part| match v {
+        Value::Array(items) => items.get(part.parse::<usize>().ok()?),
+        Value::Object(map) => map.get(part),
+        _ => None,
+    })
+}
+
 fn check(
     p: &Pattern,
     actual: Option<&Value>,
@@ -305,6 +315,18 @@ mod tests {
                 .check(Some(&v), &caps)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn capture_paths_walk_objects_and_lists() {
+        let v = json!({"vip": [{"ip_address": {"addr": "10.0.0.5"}}], "dns_info": []});
+        assert_eq!(
+            value_at(&v, "vip.0.ip_address.addr"),
+            Some(&json!("10.0.0.5"))
+        );
+        assert_eq!(value_at(&v, "vip.1.ip_address.addr"), None);
+        assert_eq!(value_at(&v, "vip.x"), None);
+        assert_eq!(value_at(&v, "dns_info"), Some(&json!([])));
     }
 
     #[test]

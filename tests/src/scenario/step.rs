@@ -123,6 +123,18 @@ impl StepKind {
     pub fn is_assertion(&self) -> bool {
         self.key().starts_with("expect_")
     }
+
+    /// Kinds that need the simulators in this process; against an external cluster
+    /// and Avi the runner reports them as skipped.
+    pub fn in_process_only(&self) -> bool {
+        matches!(
+            self,
+            Self::KubeFault(_)
+                | Self::ExpectKubeWrites(_)
+                | Self::CrashBetweenWrites(_)
+                | Self::Differential(_)
+        )
+    }
 }
 
 /// Every step key, in declaration order (a test keeps it equal to serde's names).
