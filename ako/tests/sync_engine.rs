@@ -380,3 +380,90 @@ async fn another_clusters_look_alike_objects_are_never_touched() {
         "{routes:?}"
     );
 }
+
+#[tokio::test]
+async fn a_vsvip_update_keeps_its_allocated_address() {
+    let sim = sim().await;
+    let g = graph("c1");
+    let mut s = syncer(&sim, "c1", "ako").await;
+    assert_converged(&s.sync(&g, true).await);
+    let (key, _) = g
+        .objects
+        .iter()
+        .find(|(k, o)| k.kind == AviKind::VsVip && o.body.get("dns_info").is_some())
+        .expect("a VsVip with FQDNs");
+    let addr =
+        |s: &Syncer| s.cache().get(key).unwrap().body["vip"][0]["ip_address"]["addr"].clone();
+    let before = addr(&s);
+    assert!(before.is_string(), "the controller allocated an address");
+
+    // A new host on the shared VS: one PUT, same VIP.
+    let mut more = g.clone();
+    let body = &mut more.objects.get_mut(key).unwrap().body;
+    body["dns_info"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"fqdn": "new.shop.example.com"}));
+    sim.request_log().clear();
+    let report = s.sync(&more, true).await;
+    assert_converged(&report);
+    assert_eq!(writes(&sim, "ako"), vec!["PUT vsvip".to_string()]);
+    assert_eq!(addr(&s), before);
+    s.reload().await;
+    assert_eq!(addr(&s), before);
+    assert_eq!(s.sync(&more, true).await.write_count(), 0);
+}
+
+#[tokio::test]
+async fn delete_config_removes_everything_ours_and_only_ours() {
+    let sim = sim().await;
+    let mut other = syncer(&sim, "c1-b", "ako-c1-b").await;
+    let mut theirs = graph("c1-b");
+    // The SE group can carry one cluster label; c1 holds it in this test.
+    theirs.se_group_labels.clear();
+    assert_converged(&other.sync(&theirs, true).await);
+    let mut s = syncer(&sim, "c1", "ako").await;
+    assert_converged(&s.sync(&graph("c1"), true).await);
+
+    let mut cfg = avi_support::values("c1");
+    cfg.delete_config = true;
+    let cleanup = avi_support::graph_for(&cfg);
+    sim.request_log().clear();
+    let report = s.sync(&cleanup, true).await;
+    assert_converged(&report);
+    assert!(
+        s.cache().is_empty(),
+        "{:?}",
+        s.cache().objects().collect::<Vec<_>>()
+    );
+    let done = writes(&sim, "ako");
+    assert!(done.iter().any(|w| w == "PATCH vrfcontext"), "{done:?}");
+    assert!(
+        done.iter().any(|w| w == "PUT serviceenginegroup"),
+        "{done:?}"
+    );
+    let seg = &s.cache().se_group("Default-Group").unwrap().body;
+    assert!(
+        seg["labels"].as_array().is_none_or(|l| l.is_empty()),
+        "{seg}"
+    );
+    let routes = &s.cache().vrf("global").unwrap().body["static_routes"];
+    let ids: Vec<&str> = routes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["route_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !ids.is_empty() && ids.iter().all(|id| id.starts_with("c1-b-")),
+        "{ids:?}"
+    );
+
+    // The other cluster still has all it had.
+    let mut check = syncer(&sim, "c1-b", "ako-c1-b-check").await;
+    assert_converged(&check.sync(&theirs, true).await);
+    assert!(writes(&sim, "ako-c1-b-check").is_empty());
+    // Running the cleanup again finds nothing left to do.
+    sim.request_log().clear();
+    assert_eq!(s.sync(&cleanup, true).await.write_count(), 0);
+}

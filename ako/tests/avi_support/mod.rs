@@ -151,9 +151,14 @@ status:
 
 /// The model's graph of [`CLUSTER`] for `cluster`.
 pub fn graph(cluster: &str) -> ako::model::AviGraph {
+    graph_for(&values(cluster))
+}
+
+/// The model's graph of [`CLUSTER`] under `cfg`.
+pub fn graph_for(cfg: &ako::config::AkoConfig) -> ako::model::AviGraph {
     let mut state = ako::model::ClusterState::new();
     let errors = ako::model::input::load(&mut state, CLUSTER);
     assert!(errors.is_empty(), "{errors:?}");
-    let (graph, _diags) = ako::model::build(&state, &values(cluster));
+    let (graph, _diags) = ako::model::build(&state, cfg);
     graph
 }
