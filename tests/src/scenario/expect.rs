@@ -220,6 +220,17 @@ pub struct ExpectReady {
     pub ready: bool,
 }
 
+/// `expect_starts`: how many times the instance's process was started since the
+/// beginning — by `autostart`/`start`, restarts, kills and crashes, and any restart
+/// the controller did by itself (the original restarted on an Avi reboot, B25).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectStarts {
+    #[serde(default)]
+    pub instance: Option<Instance>,
+    pub count: u32,
+}
+
 /// `expect_invariants`: the numbered invariants of DESIGN.md ("Scenarios") hold now;
 /// `only` limits the check to some of 1-7 (default: all).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -41,7 +41,7 @@ pub use error::ScenarioError;
 pub use expect::{
     EventType, ExpectAnnotation, ExpectAviCount, ExpectAviObject, ExpectAviWrites, ExpectEvent,
     ExpectInvariants, ExpectKube, ExpectKubeWrites, ExpectLeader, ExpectLog, ExpectNoWrites,
-    ExpectReady, ExpectShard, ExpectStatus, MarkerFilter, Presence, Since, WriteVerb,
+    ExpectReady, ExpectShard, ExpectStarts, ExpectStatus, MarkerFilter, Presence, Since, WriteVerb,
 };
 pub use faults::{AviFault, FaultLife, HttpVerb, KubeFault, KubeVerb};
 pub use load::discover;

@@ -18,7 +18,7 @@ use super::duration::Duration;
 use super::expect::{
     ExpectAnnotation, ExpectAviCount, ExpectAviObject, ExpectAviWrites, ExpectEvent,
     ExpectInvariants, ExpectKube, ExpectKubeWrites, ExpectLeader, ExpectLog, ExpectNoWrites,
-    ExpectReady, ExpectShard, ExpectStatus,
+    ExpectReady, ExpectShard, ExpectStarts, ExpectStatus,
 };
 use super::faults::{AviFault, KubeFault};
 use super::manifest::Manifests;
@@ -104,6 +104,8 @@ pub enum StepKind {
     ExpectLeader(ExpectLeader),
     /// An instance's readiness.
     ExpectReady(ExpectReady),
+    /// How many times an instance's process was started.
+    ExpectStarts(ExpectStarts),
     /// The invariants of DESIGN.md hold now.
     ExpectInvariants(ExpectInvariants),
     /// insta snapshot of the normalised Avi state (uuids, timestamps, VIPs masked),
@@ -138,7 +140,7 @@ impl StepKind {
 }
 
 /// Every step key, in declaration order (a test keeps it equal to serde's names).
-pub const STEP_KEYS: [&str; 36] = [
+pub const STEP_KEYS: [&str; 37] = [
     "apply",
     "delete",
     "patch",
@@ -172,6 +174,7 @@ pub const STEP_KEYS: [&str; 36] = [
     "expect_kube_writes",
     "expect_leader",
     "expect_ready",
+    "expect_starts",
     "expect_invariants",
     "snapshot",
     "differential",
@@ -212,9 +215,10 @@ fn step_index(k: &StepKind) -> usize {
         ExpectKubeWrites(_) => 30,
         ExpectLeader(_) => 31,
         ExpectReady(_) => 32,
-        ExpectInvariants(_) => 33,
-        Snapshot(_) => 34,
-        Differential(_) => 35,
+        ExpectStarts(_) => 33,
+        ExpectInvariants(_) => 34,
+        Snapshot(_) => 35,
+        Differential(_) => 36,
     }
 }
 
