@@ -298,6 +298,21 @@ fn step_shape_errors_name_the_step_line() {
     assert!(m.contains("one step key"), "{m}");
 }
 
+#[test]
+fn yaml_anchors_and_aliases_work_inside_steps() {
+    let text = format!(
+        "{HEAD}steps:\n  - apply: [&ing {{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {{name: a, namespace: default}}}}]\n  - wait_converged: &wait {{timeout: 5s}}\n  - delete: {{object: Ingress/default/a}}\n  - apply: [*ing]\n  - wait_converged: *wait\n"
+    );
+    let s = parse(&text).unwrap();
+    assert_eq!(s.steps[0].kind, s.steps[3].kind);
+    assert_eq!(s.steps[1].kind, s.steps[4].kind);
+    // Merge keys are not expanded: documented as unsupported, and reported.
+    let (_, _, m) = position(&format!(
+        "{HEAD}steps:\n  - wait_converged: &w {{timeout: 5s}}\n  - wait_converged: {{<<: *w, allow_failing: true}}\n"
+    ));
+    assert!(m.contains("<<"), "{m}");
+}
+
 fn invalid(text: &str) -> (String, String) {
     match parse(text) {
         Err(ScenarioError::Invalid { at, message, .. }) => (at, message),
@@ -308,7 +323,8 @@ fn invalid(text: &str) -> (String, String) {
 #[test]
 fn load_time_rules_bite() {
     let steps = |s: &str| format!("{HEAD}steps:\n{s}");
-    let cases: [(String, &str, &str); 12] = [
+    let cases: [(String, &str, &str); 13] = [
+        (format!("{HEAD}autostart: false\nsteps: [{{restart: {{}}}}]\n"), "scenario", "`start` step"),
         (format!("{HEAD}pending: true\nsteps: [{{restart: {{}}}}]\n"), "scenario", "pending_reason"),
         ("name: other\ndescription: d\ncovers: [F2]\nsettings: {clusterName: c1}\nsteps: [{restart: {}}]\n".into(), "scenario", "file name"),
         ("name: t\ndescription: d\ncovers: [F2]\nsettings: {}\nsteps: [{restart: {}}]\n".into(), "scenario", "clusterName"),

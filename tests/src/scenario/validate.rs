@@ -121,6 +121,14 @@ fn header(s: &Scenario) -> Check {
     if s.steps.is_empty() {
         return Err("`steps` is empty".into());
     }
+    if !s.autostart
+        && !s
+            .steps
+            .iter()
+            .any(|st| matches!(st.kind, StepKind::Start(_)))
+    {
+        return Err("`autostart: false` needs a `start` step, or the controller never runs".into());
+    }
     Ok(())
 }
 
