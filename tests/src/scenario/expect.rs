@@ -100,12 +100,14 @@ pub struct ExpectKube {
     pub absent: bool,
 }
 
-/// `expect_event`: a Kubernetes Event about `object` with this reason exists (or not).
+/// `expect_event`: a Kubernetes Event about `object` with this reason and/or message
+/// exists (or, with `absent`, none does).
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectEvent {
     pub object: ObjectRef,
-    pub reason: String,
+    #[serde(default)]
+    pub reason: Option<String>,
     #[serde(rename = "type", default)]
     pub event_type: Option<EventType>,
     #[serde(default)]

@@ -236,6 +236,11 @@ fn kind(k: &StepKind, at: &str) -> Check {
             )),
             None => Ok(()),
         },
+        StepKind::ExpectEvent(e)
+            if !e.absent && e.reason.is_none() && e.message_contains.is_none() =>
+        {
+            Err("give `reason` and/or `message_contains`".into())
+        }
         StepKind::ExpectKube(e) if e.absent && e.fields.is_some() => {
             Err("`absent` and `fields` exclude each other".into())
         }
