@@ -3,7 +3,10 @@
 //! Adding a subcommand: a module with a clap `Args` struct and a `run` function,
 //! a variant in [`Command`], an arm in [`Command::run`].
 
+#[cfg(feature = "demo")]
+mod demo;
 mod plan;
+pub(crate) mod run;
 mod shard;
 mod version;
 
@@ -27,6 +30,11 @@ pub enum Command {
     Shard(shard::ShardArgs),
     /// Print the Avi objects and diagnostics the model builds for manifests, offline.
     Plan(plan::PlanArgs),
+    /// Run the controller against a cluster and an Avi controller.
+    Run(run::RunArgs),
+    /// Run avi-sim, kube-sim and the controller in this process on a sample cluster.
+    #[cfg(feature = "demo")]
+    Demo(demo::DemoArgs),
     /// Print the version of this build.
     Version,
 }
@@ -37,6 +45,9 @@ impl Command {
         match self {
             Command::Shard(args) => shard::run(args, out),
             Command::Plan(args) => plan::run(args, out),
+            Command::Run(args) => run::run(args, out),
+            #[cfg(feature = "demo")]
+            Command::Demo(args) => demo::run(args, out),
             Command::Version => version::run(out),
         }
     }

@@ -187,8 +187,11 @@ impl Runner {
             .is_some_and(|k| k.changes.has_changed().unwrap_or(false));
         let ready = !matches!(phase, Phase::WaitingForAvi(_));
         let (rounds, total_writes) = (r.rounds, r.total_writes);
-        self.set_phase(phase, ready);
+        self.set_health(&phase, ready);
+        // One update, so a waiter never sees the new phase with the old round's data.
         self.status_tx.send_modify(|s| {
+            s.phase = phase;
+            s.ready = ready;
             s.leader = leader;
             s.rounds = rounds;
             s.pending = pending;

@@ -80,6 +80,8 @@ pub(super) struct Runner {
     boot_failures: u32,
     /// Settings problem already reported (event + log) — once per distinct reason.
     reported: Option<String>,
+    /// The ConfigMap watch answered at least once (before that "not read yet" is no error).
+    config_answered: bool,
 }
 
 async fn changed<T>(rx: &mut watch::Receiver<T>) {
@@ -138,6 +140,7 @@ impl Runner {
             round: RoundState::default(),
             boot_failures: 0,
             reported: None,
+            config_answered: false,
         }
     }
 
@@ -145,6 +148,9 @@ impl Runner {
         loop {
             if *self.stop.borrow() {
                 break;
+            }
+            if self.config_rx.has_changed().unwrap_or(false) {
+                self.config_answered = true;
             }
             let state = self.config_rx.borrow_and_update().clone();
             let cfg = match state {
@@ -259,25 +265,30 @@ impl Runner {
     }
 
     pub fn set_phase(&mut self, phase: Phase, ready: bool) {
-        match &phase {
-            Phase::WaitingForSettings(why)
-            | Phase::WaitingForAvi(why)
-            | Phase::WaitingForKube(why) => self.health.set_not_ready(why.clone()),
-            _ if ready => self.health.set_ready(),
-            _ => {}
-        }
-        self.metrics.set_ready(self.health.is_ready());
+        self.set_health(&phase, ready);
         self.status_tx.send_modify(|s| {
             s.phase = phase;
             s.ready = ready;
         });
     }
 
+    /// `/readyz` and the `ready` metric follow the phase.
+    pub fn set_health(&self, phase: &Phase, ready: bool) {
+        match phase {
+            Phase::WaitingForSettings(why)
+            | Phase::WaitingForAvi(why)
+            | Phase::WaitingForKube(why) => self.health.set_not_ready(why.clone()),
+            _ if ready => self.health.set_ready(),
+            _ => self.health.set_not_ready(format!("{phase:?}")),
+        }
+        self.metrics.set_ready(self.health.is_ready());
+    }
+
     /// The ConfigMap is missing, unreadable or invalid: pause (no writes, no cleanup),
     /// not ready, one log line and one Event per distinct reason (B3, B26).
     async fn settings_unavailable(&mut self, why: &str) {
         self.set_phase(Phase::WaitingForSettings(why.to_owned()), false);
-        if self.reported.as_deref() == Some(why) {
+        if !self.config_answered || self.reported.as_deref() == Some(why) {
             return;
         }
         self.reported = Some(why.to_owned());
