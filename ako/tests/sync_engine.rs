@@ -34,6 +34,21 @@ fn assert_converged(report: &PlanReport) {
     assert!(report.is_converged(), "{report:#?}");
 }
 
+/// The `global` VRF, as `s` last saw it, holds routes and all are cluster c1-b's.
+fn assert_only_c1_b_routes(s: &Syncer) {
+    let vrf = &s.cache().vrf("global").unwrap().body;
+    let ids: Vec<&str> = vrf["static_routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["route_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !ids.is_empty() && ids.iter().all(|id| id.starts_with("c1-b-")),
+        "{ids:?}"
+    );
+}
+
 /// Names of every object of `kind` on the controller.
 async fn names(sim: &Handle, kind: AviKind) -> Vec<String> {
     let c = client(sim, "inspector");
@@ -368,17 +383,7 @@ async fn another_clusters_look_alike_objects_are_never_touched() {
         "{:?}",
         writes(&sim, "ako-c1-b-check")
     );
-    let vrf = &check.cache().vrf("global").unwrap().body;
-    let routes: Vec<&str> = vrf["static_routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["route_id"].as_str().unwrap())
-        .collect();
-    assert!(
-        !routes.is_empty() && routes.iter().all(|r| r.starts_with("c1-b-")),
-        "{routes:?}"
-    );
+    assert_only_c1_b_routes(&check);
 }
 
 #[tokio::test]
@@ -447,17 +452,7 @@ async fn delete_config_removes_everything_ours_and_only_ours() {
         seg["labels"].as_array().is_none_or(|l| l.is_empty()),
         "{seg}"
     );
-    let routes = &s.cache().vrf("global").unwrap().body["static_routes"];
-    let ids: Vec<&str> = routes
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["route_id"].as_str().unwrap())
-        .collect();
-    assert!(
-        !ids.is_empty() && ids.iter().all(|id| id.starts_with("c1-b-")),
-        "{ids:?}"
-    );
+    assert_only_c1_b_routes(&s);
 
     // The other cluster still has all it had.
     let mut check = syncer(&sim, "c1-b", "ako-c1-b-check").await;
