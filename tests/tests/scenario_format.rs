@@ -52,6 +52,16 @@ fn every_scenario_file_loads_and_names_are_unique() {
 }
 
 #[test]
+fn every_scenario_round_trips_through_to_yaml() {
+    for s in load_all() {
+        let text = s.to_yaml().unwrap();
+        let back = Scenario::parse(&text, &s.path)
+            .unwrap_or_else(|e| panic!("{} written back does not load: {e}\n{text}", s.name));
+        assert_eq!(back, s, "{} changed in a round trip", s.name);
+    }
+}
+
+#[test]
 fn every_f_and_b_id_is_covered() {
     let all = load_all();
     let covered: BTreeSet<CoverageId> = all.iter().flat_map(|s| s.covers.iter().copied()).collect();

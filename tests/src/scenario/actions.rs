@@ -89,7 +89,7 @@ pub struct Restart {
 pub struct Kill {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<Instance>,
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "super::skip::is_true")]
     pub restart: bool,
 }
 
@@ -106,9 +106,9 @@ pub struct StartSecondInstance {}
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClearFaults {
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "super::skip::is_true")]
     pub avi: bool,
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "super::skip::is_true")]
     pub kube: bool,
 }
 
@@ -122,7 +122,7 @@ pub struct WaitConverged {
     pub timeout: Duration,
     /// Objects failing on Avi and waiting in backoff count as settled (default false:
     /// such an object fails the step).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub allow_failing: bool,
 }
 
@@ -141,7 +141,7 @@ pub struct AviApply {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub fields: Map<String, Value>,
 }
 
@@ -162,7 +162,7 @@ pub struct AviDelete {
 pub struct Cli {
     /// Arguments after `ako`, e.g. `[shard, foo.com]`.
     pub args: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_default")]
     pub exit_code: i32,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stdout_contains: Vec<String>,
@@ -200,7 +200,7 @@ pub struct AviObjectId {
 /// saves both simulators' state, plays `a` then waits for convergence, records the
 /// normalised Avi state, restores the saved state, plays `b`, converges and compares;
 /// the scenario continues from the end of `b`. In-process mode only.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Differential {
     pub a: Vec<Step>,

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
     /// Serve `route.openshift.io/v1` (the controller then processes Routes, not Ingresses).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub openshift: bool,
     /// The AKO CRDs installed at start (default `current`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_default")]
     pub crds: CrdSet,
     /// Kubernetes version reported by `/version`, e.g. "1.31" (default: the simulator's).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,40 +13,40 @@ use super::pattern::Pattern;
 use super::text::string_type;
 
 /// One entry of `expect_avi`: the object exists and its fields match, or is absent.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectAviObject {
     #[serde(rename = "type")]
     pub avi_type: AviType,
     pub name: String,
     /// Default: the scenario's tenant (`tenantName`, default `admin`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Pattern>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub absent: bool,
 }
 
 /// `expect_avi_count`: how many objects of a type match every filter given.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectAviCount {
     #[serde(rename = "type")]
     pub avi_type: AviType,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_prefix: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// A `markers` entry `{key, values: [value, ...]}` containing `value`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<MarkerFilter>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
     pub count: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkerFilter {
     pub key: String,
@@ -56,7 +56,7 @@ pub struct MarkerFilter {
 /// `expect_shard`: `host` is served by shared VS `vs` — listed in its VsVip's
 /// `dns_info`, and its pools are members of `vs`'s pool group (insecure) or its SNI
 /// child's `vh_parent_vs_ref` is `vs` (secure).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectShard {
     pub host: String,
@@ -64,18 +64,18 @@ pub struct ExpectShard {
 }
 
 /// `expect_status`: the `.status` of a Kubernetes object.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectStatus {
     pub object: ObjectRef,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// `present`: `status.loadBalancer.ingress` has an entry with an `ip` or
     /// `hostname`; `absent`: it is missing or empty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer: Option<Presence>,
     /// Matched against `.status` (e.g. CRDs: `{status: Accepted}`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Pattern>,
 }
 
@@ -87,32 +87,32 @@ pub enum Presence {
 }
 
 /// `expect_kube`: a whole Kubernetes object read at an API version (or its absence).
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectKube {
     pub object: ObjectRef,
     /// Read at this version, e.g. `ako.vmware.com/v1alpha1`; default: preferred.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Pattern>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub absent: bool,
 }
 
 /// `expect_event`: a Kubernetes Event about `object` with this reason and/or message
 /// exists (or, with `absent`, none does).
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectEvent {
     pub object: ObjectRef,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<EventType>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_contains: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub absent: bool,
 }
 
@@ -124,89 +124,89 @@ pub enum EventType {
 
 /// `expect_annotation`: `metadata.annotations[key]` of `object` equals `value`, is
 /// present (no `value`), or is absent.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectAnnotation {
     pub object: ObjectRef,
     pub key: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub absent: bool,
 }
 
 /// `expect_log`: some log line of the controller (one instance, or any) contains
 /// `contains`, or — with `absent` — none does. Lines are the plain-text rendering
 /// (`LEVEL target: message key=value ...`).
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectLog {
     pub contains: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<Instance>,
     /// Only lines logged after this point (default `start`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<Since>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub absent: bool,
 }
 
 /// `expect_avi_writes`: count the controller's Avi writes (POST, PUT, PATCH, DELETE)
 /// since a point, optionally only of a type / verb / object name / instance / answer.
 /// Out-of-band `avi_apply` edits are not counted.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectAviWrites {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_default")]
     pub since: Since,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub avi_type: Option<AviType>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verb: Option<WriteVerb>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<Instance>,
     /// Only writes Avi answered with this HTTP status (e.g. 409).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<u32>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<u32>,
     /// Exactly this many.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
 }
 
 /// `expect_no_writes`: no controller Avi write since a point (default `last_converged`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectNoWrites {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_default")]
     pub since: Since,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub avi_type: Option<AviType>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<Instance>,
 }
 
 /// `expect_kube_writes`: Kubernetes writes (create/update/patch/delete, incl. status
 /// and events) by the controller since a point. In-process only.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectKubeWrites {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_default")]
     pub since: Since,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<Instance>,
     pub max: u32,
 }
 
 /// `expect_leader`: this instance holds the `ako-lease-lock` Lease.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectLeader {
     pub instance: Instance,
@@ -214,10 +214,10 @@ pub struct ExpectLeader {
 
 /// `expect_ready`: the instance's readiness endpoint answers ready (or not). Default
 /// instance: the leader, or `ako-0` while none leads.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectReady {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<Instance>,
     pub ready: bool,
 }
@@ -225,20 +225,20 @@ pub struct ExpectReady {
 /// `expect_starts`: how many times the instance's process was started since the
 /// beginning — by `autostart`/`start`, restarts, kills and crashes, and any restart
 /// the controller did by itself (the original restarted on an Avi reboot, B25).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectStarts {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<Instance>,
     pub count: u32,
 }
 
 /// `expect_invariants`: the numbered invariants of DESIGN.md ("Scenarios") hold now;
 /// `only` limits the check to some of 1-7 (default: all).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectInvariants {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Vec<u8>,
 }
 

@@ -44,17 +44,17 @@ pub struct AviFault {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Duration>,
     /// The controller does not answer at all (connection refused); scope must be empty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub outage: bool,
     /// Apply the write, then drop the response (the client sees a timeout) — B5.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub drop_response: bool,
     /// Invalidate every session once (next requests get 401 until a new login), as a
     /// controller reboot looks to a client — B25.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub reset_sessions: bool,
     /// Change the cluster leader reported by `/api/cluster/runtime` — B25.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub leader_change: bool,
     /// Fraction of matching requests hit, in (0, 1] (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,14 +111,14 @@ pub struct KubeFault {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<u16>,
     /// Close the open watch streams; a re-watch from an old resourceVersion gets 410 Gone.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub drop_watches: bool,
     /// The controller's watch view runs this far behind the API server (stale reads).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lag: Option<Duration>,
     /// Intermediate watch events are dropped: only the latest state of an object is
     /// delivered when the fault ends.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "super::skip::is_false")]
     pub coalesce: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,

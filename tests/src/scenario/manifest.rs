@@ -191,6 +191,32 @@ impl<'de> Deserialize<'de> for Manifests {
     }
 }
 
+impl Serialize for Manifests {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // A struct, not an enum: serde_yaml writes enum variants as YAML tags.
+        #[derive(Serialize)]
+        struct Source<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            file: Option<&'a Path>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            yaml: Option<&'a str>,
+        }
+        match self {
+            Self::Inline(objs) => objs.serialize(s),
+            Self::File(path) => Source {
+                file: Some(path),
+                yaml: None,
+            }
+            .serialize(s),
+            Self::Yaml(text) => Source {
+                file: None,
+                yaml: Some(text),
+            }
+            .serialize(s),
+        }
+    }
+}
+
 impl schemars::JsonSchema for Manifests {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Manifests".into()

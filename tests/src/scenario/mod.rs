@@ -20,6 +20,7 @@ mod objref;
 mod pattern;
 mod pattern_match;
 mod settings;
+mod skip;
 mod step;
 mod text;
 mod validate;
@@ -27,7 +28,7 @@ mod validate;
 use std::path::PathBuf;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use actions::{
     AviApply, AviDelete, AviObjectId, AviType, Capture, ClearFaults, Cli, Delete, Differential,
@@ -56,7 +57,7 @@ pub use settings::{
 pub use step::{STEP_KEYS, Step, StepKind};
 
 /// One scenario file.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// The file it was loaded from (relative `file:` references resolve against its
@@ -72,23 +73,31 @@ pub struct Scenario {
     pub covers: Vec<CoverageId>,
     /// The feature is not built yet: the runner reports the scenario as pending
     /// instead of playing it. Needs `pending_reason`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "skip::is_false")]
     pub pending: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_reason: Option<String>,
     /// AKO settings over the controller defaults; `clusterName` is required.
     pub settings: Settings,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "skip::is_default")]
     pub cluster: Cluster,
     /// Start `ako-0` before the first step (default true). With `false`, a `start`
     /// step starts it, so steps before it can prepare Kubernetes and Avi.
-    #[serde(default = "autostart_default")]
+    #[serde(default = "autostart_default", skip_serializing_if = "skip::is_true")]
     pub autostart: bool,
     pub steps: Vec<Step>,
 }
 
 fn autostart_default() -> bool {
     true
+}
+
+impl Scenario {
+    /// The scenario as YAML that [`Scenario::parse`] reads back to an equal value
+    /// (defaults left out), e.g. to write a shrunk property-test failure to a file.
+    pub fn to_yaml(&self) -> Result<String, serde_yaml::Error> {
+        serde_yaml::to_string(self)
+    }
 }
 
 /// The JSON Schema of the format (checked in as scenarios/schema.json).

@@ -169,6 +169,45 @@ impl<'de> Deserialize<'de> for Pattern {
     }
 }
 
+/// Written back in the form it is read: plain values, and one-key `$operator` maps.
+impl serde::Serialize for Pattern {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Self::Scalar(v) => v.serialize(s),
+            Self::Map(entries) => {
+                let mut m = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+            Self::List(items) => items.serialize(s),
+            Self::Contains(items) => op(s, "$contains", items),
+            Self::Unordered(items) => op(s, "$unordered", items),
+            Self::Excludes(p) => op(s, "$excludes", p),
+            Self::Len(n) => op(s, "$len", n),
+            Self::Absent => op(s, "$absent", &true),
+            Self::Present => op(s, "$present", &true),
+            Self::Substring(t) => op(s, "$substring", t),
+            Self::Ref(t) => op(s, "$ref", t),
+            Self::Capture(t) => op(s, "$capture", t),
+        }
+    }
+}
+
+/// A one-key map `{key: value}`: how operators are written.
+fn op<S: serde::Serializer, T: serde::Serialize + ?Sized>(
+    s: S,
+    key: &str,
+    value: &T,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(1))?;
+    m.serialize_entry(key, value)?;
+    m.end()
+}
+
 impl schemars::JsonSchema for Pattern {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Pattern".into()

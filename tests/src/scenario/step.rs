@@ -33,7 +33,7 @@ pub struct Step {
 }
 
 /// Every step kind; the YAML key is the snake_case variant name.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Create Kubernetes objects, or replace them (like `kubectl apply`).
@@ -223,6 +223,27 @@ fn step_index(k: &StepKind) -> usize {
 }
 
 const RESERVED: [&str; 2] = ["label", "within"];
+
+/// Written as `label`, `within`, then the one kind key.
+impl serde::Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            label: Option<&'a String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            within: Option<Duration>,
+            #[serde(flatten)]
+            kind: &'a StepKind,
+        }
+        Out {
+            label: self.label.as_ref(),
+            within: self.within,
+            kind: &self.kind,
+        }
+        .serialize(s)
+    }
+}
 
 impl<'de> Deserialize<'de> for Step {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
