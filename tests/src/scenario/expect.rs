@@ -251,7 +251,8 @@ pub enum WriteVerb {
     Delete,
 }
 
-/// A point in the run that counting starts from: `start` (the beginning),
+/// A point in the run that counting starts from: `start` (the beginning of the run,
+/// before `autostart`),
 /// `last_converged` (the end of the latest `wait_converged` before this step — the
 /// default), or the label of an earlier step (counting starts when it starts).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
