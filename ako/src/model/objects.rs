@@ -106,7 +106,6 @@ pub fn pool(
             .map(|(ip, port)| wire::Server {
                 ip: wire::IpAddr::new(ip),
                 port: *port,
-                enabled: true,
             })
             .collect(),
         health_monitor_refs,

@@ -112,7 +112,6 @@ pub struct Pool<'a> {
 pub struct Server<'a> {
     pub ip: IpAddr<'a>,
     pub port: u16,
-    pub enabled: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

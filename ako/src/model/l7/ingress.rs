@@ -1,23 +1,19 @@
-//! Ingresses → host table: class and namespace scope, per-path backends, TLS
-//! claims (F10: the earliest Ingress's secret wins a host; a different secret on a
-//! later Ingress is refused for it), and the F12 duplicate host/path diagnostic.
+//! Ingresses → host table: class and namespace scope (F15: none on OpenShift),
+//! per-path backends and TLS secrets (claims and duplicates: `claims`).
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Secret, Service};
+use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress};
 
-use super::table::{Backend, HostEntry, HostTable, PathRoute, Seniority, TlsMaterial};
-use crate::config::ServiceType;
-use crate::model::backend::{self, BackendProblem};
+use super::backends::{self, PortSel};
+use super::claims::{self, Placement, Seen};
+use super::table::{HostTable, PathRoute, Seniority, TlsMaterial};
 use crate::model::ctx::{Env, Out};
 use crate::model::graph::Diagnostic;
 use crate::model::key::{Kind, ObjectKey};
 use crate::model::scope::{self, ClassDecision, Infras, Namespaces};
 use crate::model::state::ClusterState;
-
-/// (infra, host, path, exact) -> sources routing it, in seniority order.
-type Seen<'s> = BTreeMap<(usize, &'s str, &'s str, bool), Vec<&'s ObjectKey>>;
 
 pub fn collect<'s>(
     env: &Env<'_>,
@@ -66,7 +62,6 @@ fn ingress<'s>(
     seen: &mut Seen<'s>,
 ) {
     let key = seniority.1;
-    let ns = key.namespace.as_str();
     let Some(spec) = ing.spec.as_ref() else {
         return;
     };
@@ -102,59 +97,17 @@ fn ingress<'s>(
                 None => continue,
             },
         };
-        let entry = table
-            .entry((infra, host))
-            .or_insert_with(|| HostEntry::new(seniority));
-        if let Some(material) = secure {
-            match &entry.tls {
-                None => entry.tls = Some(material),
-                Some(claim) if claim.cert == material.cert && claim.key == material.key => {}
-                Some(claim) => {
-                    out.diag(Diagnostic::error(
-                        key,
-                        "ConflictingTLSSecret",
-                        format!(
-                            "host {host} is already served with {} (claimed by {}); {} differs, so this Ingress's paths for {host} are not synced",
-                            claim.origin, claim.claimed_by, material.origin
-                        ),
-                    ));
-                    continue;
-                }
-            }
-        }
-        entry.sources.insert(key);
-        let is_secure = tls_hosts.contains_key(host);
+        let Some(entry) = claims::claim(out, table, infra, host, seniority, secure) else {
+            continue;
+        };
+        let placement = if tls_hosts.contains_key(host) {
+            Placement::Secure
+        } else {
+            Placement::Insecure
+        };
         for p in &http.paths {
-            let Some(route) = path_route(env, out, state, key, ns, p) else {
-                continue;
-            };
-            let others = seen
-                .entry((infra, host, route.path, route.exact))
-                .or_default();
-            if others.contains(&key) {
-                continue;
-            }
-            if !others.is_empty() {
-                let list: Vec<String> = others
-                    .iter()
-                    .map(|k| format!("{:?}", k.ns_name()))
-                    .collect();
-                out.diag(Diagnostic::warning(
-                    key,
-                    "DuplicateHostPath",
-                    format!(
-                        "key: {key}, msg: Duplicate entries found for hostpath {}: {host}{} in ingresses: [{}]",
-                        key.ns_name(),
-                        route.path,
-                        list.join(",")
-                    ),
-                ));
-            }
-            others.push(key);
-            if is_secure {
-                entry.secure.push(route);
-            } else {
-                entry.insecure.push(route);
+            if let Some(route) = path_route(env, out, state, key, p) {
+                claims::add_path(out, seen, entry, infra, host, route, placement, "ingresses");
             }
         }
     }
@@ -165,7 +118,6 @@ fn path_route<'s>(
     out: &mut Out,
     state: &'s ClusterState,
     key: &'s ObjectKey,
-    ns: &str,
     p: &'s HTTPIngressPath,
 ) -> Option<PathRoute<'s>> {
     let path = p.path.as_deref().filter(|s| !s.is_empty()).unwrap_or("/");
@@ -177,84 +129,18 @@ fn path_route<'s>(
         ));
         return None;
     };
-    let svc_name = svc_ref.name.as_str();
-    let servers = match state.get::<Service>(ns, svc_name) {
-        None => {
-            out.diag(Diagnostic::warning(
-                key,
-                "BackendServiceNotFound",
-                format!("path {path}: Service {ns}/{svc_name} not found; the pool has no servers"),
-            ));
-            Vec::new()
-        }
-        Some(svc) => service_servers(env, out, state, key, path, svc, svc_ref),
-    };
+    let port = svc_ref.port.as_ref();
+    let sel = PortSel::Ingress(
+        port.and_then(|p| p.number),
+        port.and_then(|p| p.name.as_deref()),
+    );
+    let backend = backends::resolve(env, out, state, key, path, &svc_ref.name, sel, false, 100);
     Some(PathRoute {
         source: key,
         path,
         exact: p.path_type == "Exact",
-        backends: vec![Backend {
-            svc: svc_name,
-            named_in_pool: false,
-            servers,
-            ratio: 100,
-        }],
+        backends: vec![backend],
     })
-}
-
-fn service_servers<'s>(
-    env: &Env<'_>,
-    out: &mut Out,
-    state: &'s ClusterState,
-    key: &ObjectKey,
-    path: &str,
-    svc: &'s Service,
-    svc_ref: &k8s_openapi::api::networking::v1::IngressServiceBackend,
-) -> Vec<crate::model::backend::Server<'s>> {
-    let svc_key = ObjectKey::new(Kind::Service, &key.namespace, &svc_ref.name);
-    let svc_type = svc
-        .spec
-        .as_ref()
-        .and_then(|s| s.type_.as_deref())
-        .unwrap_or("ClusterIP");
-    if svc_type == "LoadBalancer" {
-        out.diag(Diagnostic::warning(
-            key,
-            "BackendServiceLoadBalancer",
-            format!("path {path}: backend {svc_key} is of type LoadBalancer; Ingress backends should be ClusterIP Services (F13)"),
-        ));
-    }
-    if env.cfg.service_type == ServiceType::NodePort && svc_type == "ClusterIP" {
-        out.diag(Diagnostic::warning(
-            key,
-            "BackendServiceNotNodePort",
-            format!(
-                "path {path}: backend {svc_key} is ClusterIP, which NodePort mode does not process"
-            ),
-        ));
-        return Vec::new();
-    }
-    let port = svc_ref.port.as_ref();
-    let found = backend::find_port(
-        svc,
-        port.and_then(|p| p.number),
-        port.and_then(|p| p.name.as_deref()),
-    );
-    match found.and_then(|sp| backend::servers(state, env.cfg, svc, sp)) {
-        Ok(servers) => servers,
-        Err(problem) => {
-            let text = match problem {
-                BackendProblem::NoSuchPort(p) => format!("{svc_key} has no port {p}"),
-                BackendProblem::NoNodePort => format!("{svc_key} has no nodePort"),
-            };
-            out.diag(Diagnostic::warning(
-                key,
-                "BackendPortNotFound",
-                format!("path {path}: {text}; the pool has no servers"),
-            ));
-            Vec::new()
-        }
-    }
 }
 
 /// The TLS secret of `host`, validated; a diagnostic and `None` when unusable.
@@ -290,6 +176,7 @@ fn tls_material<'s>(
             alt: field("alt.crt").zip(field("alt.key")),
             origin,
             claimed_by: key,
+            redirect: true,
         }),
         _ => {
             out.diag(Diagnostic::error(

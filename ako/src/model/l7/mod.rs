@@ -2,8 +2,11 @@
 //! SNI children (F2, F4, F5, F10), or DEDICATED virtual services (F6), placed by
 //! `shard::place`, with the 1000-FQDN limit per VS enforced deterministically (F8).
 
+mod backends;
+mod claims;
 mod datascript;
 mod ingress;
+mod route;
 mod shared;
 mod switching;
 mod table;
@@ -40,6 +43,7 @@ pub fn build(
 ) {
     let mut table = HostTable::new();
     ingress::collect(env, out, state, namespaces, infras, &mut table);
+    route::collect(env, out, state, namespaces, infras, &mut table);
 
     let mut groups: BTreeMap<String, Group<'_, '_>> = BTreeMap::new();
     for idx in used_infras(state, infras) {

@@ -51,7 +51,9 @@ pub fn parent(
             if let Some(ho) = rules.host(host) {
                 fqdns.extend(ho.aliases.iter().copied());
             }
-            secure_hosts.push((*host).to_owned());
+            if tls.redirect {
+                secure_hosts.push((*host).to_owned());
+            }
             vhost::sni_child(env, out, infra, host, entry, tls, name, rules);
         }
         add_status(out, entry.sources.iter().copied(), name, &vsvip, host);
@@ -167,24 +169,13 @@ fn insecure_pools(
             ing,
             route_svc,
         );
-        let mut markers = vec![
-            (naming::MARKER_NAMESPACE, ns),
-            (naming::MARKER_HOST, host),
-            (naming::MARKER_PATH, route.path),
-            (naming::MARKER_INGRESS_NAME, ing),
-        ];
-        if let Some(infra_name) = infra.name {
-            markers.push((naming::MARKER_INFRA_SETTING_NAME, infra_name));
-        }
-        if let Some(svc) = route_svc {
-            markers.push((naming::MARKER_SERVICE_NAME, svc));
-        }
         objects::pool(
             env,
             out,
             pool_name.clone(),
             infra,
-            &markers,
+            // Pools of a shared parent carry the cluster marker only (spec §4.3).
+            &[],
             &b.servers,
             "System-TCP",
             settings,

@@ -57,6 +57,8 @@ pub struct TlsMaterial<'s> {
     pub origin: ObjectKey,
     /// The Ingress / Route whose claim won.
     pub claimed_by: &'s ObjectKey,
+    /// HTTP→HTTPS redirect on port 80 (Ingresses always; Routes with policy `Redirect`).
+    pub redirect: bool,
 }
 
 /// Sort key of a source: creation time, then key (earlier wins every conflict).

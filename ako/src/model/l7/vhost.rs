@@ -179,17 +179,19 @@ pub fn dedicated(
         };
         cert_refs = keys.iter().map(AviKey::to_ref).collect();
         refs.extend(keys);
-        let redirect = switching::redirect_policy(
-            env,
-            out,
-            naming::shared_redirect_policy(&name),
-            vec![host.to_owned()],
-        );
-        policies.push(wire::HttpPolicies {
-            index: 0,
-            http_policy_set_ref: redirect.to_ref(),
-        });
-        refs.push(redirect);
+        if tls.redirect {
+            let redirect = switching::redirect_policy(
+                env,
+                out,
+                naming::shared_redirect_policy(&name),
+                vec![host.to_owned()],
+            );
+            policies.push(wire::HttpPolicies {
+                index: 0,
+                http_policy_set_ref: redirect.to_ref(),
+            });
+            refs.push(redirect);
+        }
     }
     policies.push(wire::HttpPolicies {
         index: HTTP_POLICY_INDEX,

@@ -1,0 +1,159 @@
+//! OpenShift Routes → host table (F15: on OpenShift Routes are the L7 input):
+//! insecure and `edge` Routes, weighted backends (`to` + `alternateBackends`),
+//! key and certificate from the Route itself (F20), several backends naming one
+//! Service rejected (F21). `passthrough` and `reencrypt` are reported as not
+//! supported yet.
+
+use std::collections::BTreeSet;
+
+use super::backends::{self, PortSel};
+use super::claims::{self, Placement, Seen};
+use super::table::{HostTable, PathRoute, Seniority, TlsMaterial};
+use crate::crd::Route;
+use crate::model::ctx::{Env, Out};
+use crate::model::graph::Diagnostic;
+use crate::model::scope::{self, Infras, Namespaces};
+use crate::model::state::ClusterState;
+
+pub fn collect<'s>(
+    env: &Env<'_>,
+    out: &mut Out,
+    state: &'s ClusterState,
+    namespaces: &Namespaces<'_>,
+    infras: &Infras<'_>,
+    table: &mut HostTable<'s>,
+) {
+    if !env.cfg.openshift {
+        return;
+    }
+    let mut candidates = Vec::new();
+    for (key, route) in state.iter::<Route>() {
+        if !namespaces.serves(&key.namespace) {
+            continue;
+        }
+        let annotations = route.metadata.annotations.as_ref();
+        if let Some(infra) = scope::annotated_infra(infras, key, annotations, out) {
+            let created = route.metadata.creation_timestamp.as_ref().map(|t| t.0);
+            candidates.push(((created, key), route.as_ref(), infra));
+        }
+    }
+    candidates.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut seen = Seen::new();
+    for (seniority, route, infra) in candidates {
+        one(env, out, state, seniority, route, infra, table, &mut seen);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn one<'s>(
+    env: &Env<'_>,
+    out: &mut Out,
+    state: &'s ClusterState,
+    seniority: Seniority<'s>,
+    route: &'s Route,
+    infra: usize,
+    table: &mut HostTable<'s>,
+    seen: &mut Seen<'s>,
+) {
+    let key = seniority.1;
+    let spec = &route.spec;
+    let host = spec.host.as_str();
+    if host.is_empty() {
+        out.diag(Diagnostic::warning(
+            key,
+            "EmptyHost",
+            "spec.host is empty; not processed",
+        ));
+        return;
+    }
+    let targets: Vec<_> = std::iter::once(&spec.to)
+        .chain(&spec.alternate_backends)
+        .collect();
+    let mut names = BTreeSet::new();
+    if !targets.iter().all(|t| names.insert(t.name.as_str())) {
+        out.diag(Diagnostic::error(
+            key,
+            "MultipleBackendsWithSameServiceError",
+            "several backends name the same Service; the Route is rejected (F21)",
+        ));
+        return;
+    }
+    let (material, placement) = match spec.tls.as_ref() {
+        None => (None, Placement::Insecure),
+        Some(tls) if tls.termination == "edge" => {
+            let (Some(cert), Some(tls_key)) = (tls.certificate.as_deref(), tls.key.as_deref())
+            else {
+                out.diag(Diagnostic::error(
+                    key,
+                    "RouteTLSMissing",
+                    "edge termination needs spec.tls.certificate and spec.tls.key; not processed (F20)",
+                ));
+                return;
+            };
+            let policy = tls.insecure_edge_termination_policy.as_deref();
+            let allow = policy == Some("Allow");
+            let material = TlsMaterial {
+                cert,
+                key: tls_key,
+                alt: None,
+                origin: key.clone(),
+                claimed_by: key,
+                redirect: policy == Some("Redirect"),
+            };
+            (
+                Some(material),
+                if allow {
+                    Placement::Both
+                } else {
+                    Placement::Secure
+                },
+            )
+        }
+        Some(tls) => {
+            out.diag(Diagnostic::error(
+                key,
+                "UnsupportedTermination",
+                format!(
+                    "tls.termination {:?} is not supported yet; not processed",
+                    tls.termination
+                ),
+            ));
+            return;
+        }
+    };
+    let path = spec
+        .path
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .unwrap_or("/");
+    let target_port = spec.port.as_ref().map(|p| &p.target_port);
+    let backends = targets
+        .iter()
+        .map(|t| {
+            let ratio = t.weight.map_or(100, |w| u32::try_from(w).unwrap_or(0));
+            backends::resolve(
+                env,
+                out,
+                state,
+                key,
+                path,
+                &t.name,
+                PortSel::RouteTarget(target_port),
+                true,
+                ratio,
+            )
+        })
+        .collect();
+    let Some(entry) = claims::claim(out, table, infra, host, seniority, material) else {
+        return;
+    };
+    let path_route = PathRoute {
+        source: key,
+        path,
+        exact: false,
+        backends,
+    };
+    claims::add_path(
+        out, seen, entry, infra, host, path_route, placement, "routes",
+    );
+}
