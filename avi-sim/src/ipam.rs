@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::error::{AviError, Result};
+use crate::schema::TypeSpec;
 use crate::store::{Obj, Store};
 
 /// Addresses in use by VsVips, with how many vips hold each.
@@ -21,13 +22,13 @@ impl UsedIps {
     pub fn contains(&self, ip: &IpAddr) -> bool {
         self.held.contains_key(ip)
     }
-    pub(crate) fn add(&mut self, obj: &Obj) {
-        for ip in vip_addresses(obj) {
+    pub(crate) fn add(&mut self, spec: &TypeSpec, body: &Map<String, Value>) {
+        for ip in vip_addresses(spec, body) {
             *self.held.entry(ip).or_default() += 1;
         }
     }
-    pub(crate) fn remove(&mut self, obj: &Obj) {
-        for ip in vip_addresses(obj) {
+    pub(crate) fn remove(&mut self, spec: &TypeSpec, body: &Map<String, Value>) {
+        for ip in vip_addresses(spec, body) {
             if let Some(n) = self.held.get_mut(&ip) {
                 *n -= 1;
                 if *n == 0 {
@@ -38,12 +39,11 @@ impl UsedIps {
     }
 }
 
-fn vip_addresses(obj: &Obj) -> Vec<IpAddr> {
-    if obj.spec.path != "vsvip" {
+fn vip_addresses(spec: &TypeSpec, body: &Map<String, Value>) -> Vec<IpAddr> {
+    if spec.path != "vsvip" {
         return Vec::new();
     }
-    let vips = obj
-        .body
+    let vips = body
         .get("vip")
         .and_then(Value::as_array)
         .into_iter()
@@ -61,8 +61,8 @@ pub fn addr_of(v: &Value) -> Option<IpAddr> {
 /// A free address from `network`'s VIP ranges, with the subnet it came from
 /// (`IpAddrPrefix` JSON). `taken` holds addresses handed out earlier in this request.
 pub fn allocate(store: &Store, network: &Obj, taken: &[IpAddr]) -> Result<(IpAddr, Value)> {
-    let subnets = network
-        .body
+    let network_body = network.body();
+    let subnets = network_body
         .get("configured_subnets")
         .and_then(Value::as_array)
         .into_iter()

@@ -72,7 +72,7 @@ impl StoreResolver<'_> {
                             self.store
                                 .find(cloud_spec, self.tenant, c, None)?
                                 .uuid
-                                .as_str(),
+                                .as_ref(),
                         )
                     }
                     None => self.cloud,
@@ -94,7 +94,7 @@ impl Resolver for StoreResolver<'_> {
         let obj = self.lookup(spec, &parsed.lookup).ok_or_else(not_found)?;
         Ok(Target {
             canonical: obj.canonical(),
-            uuid: obj.uuid.clone(),
+            uuid: obj.uuid.to_string(),
         })
     }
 }

@@ -112,14 +112,14 @@ pub fn seed(vip: &VipNetwork) -> Result<Store> {
         .get(&cloud)
         .cloned()
         .ok_or_else(|| AviError::not_found("Default-Cloud"))?;
-    let mut body = old.body.clone();
+    let mut body = old.body();
     body.insert(
         "ipam_provider_ref".into(),
         Value::String(format!("/api/ipamdnsproviderprofile/{ipam}")),
     );
     let spec = old.spec;
-    let obj = write::build(&s, spec, "admin", body, Some(&old), cloud, false)?;
-    s.commit(obj);
+    let draft = write::build(&s, spec, "admin", body, Some(&old), cloud, false)?;
+    s.commit(draft);
     Ok(s)
 }
 
@@ -162,9 +162,9 @@ fn create(
         return Err(AviError::bad_request(path));
     };
     let uuid = uuid.map(str::to_string).unwrap_or_else(|| new_uuid(path));
-    let mut obj = write::build(s, spec, "admin", body, None, uuid, true)?;
-    obj.system = system;
-    Ok(s.commit(obj).uuid.clone())
+    let mut draft = write::build(s, spec, "admin", body, None, uuid, true)?;
+    draft.system = system;
+    Ok(s.commit(draft).uuid.to_string())
 }
 
 /// `<type>-<uuid4>`, the form of a real controller's uuids.
@@ -183,7 +183,8 @@ mod tests {
         let cloud = schema::by_path("cloud").unwrap();
         let c = s.find(cloud, "admin", "Default-Cloud", None).unwrap();
         assert!(
-            c.body["ipam_provider_ref"]
+            c.field("ipam_provider_ref")
+                .unwrap()
                 .as_str()
                 .unwrap()
                 .starts_with("/api/ipamdnsproviderprofile/")
@@ -191,11 +192,11 @@ mod tests {
         assert!(c.system);
         let vrf = schema::by_path("vrfcontext").unwrap();
         assert_eq!(
-            s.find(vrf, "admin", "global", Some(&c.uuid))
+            s.find(vrf, "admin", "global", Some(&*c.uuid))
                 .unwrap()
                 .cloud
                 .as_deref(),
-            Some(c.uuid.as_str())
+            Some(&*c.uuid)
         );
     }
 }

@@ -239,7 +239,7 @@ pub fn tenant(headers: &HeaderMap, store: &Store) -> Result<String> {
         .and_then(|v| v.to_str().ok())
     {
         return match store.get(u) {
-            Some(t) if t.spec.path == "tenant" => Ok(t.uuid.clone()),
+            Some(t) if t.spec.path == "tenant" => Ok(t.uuid.to_string()),
             _ => Err(AviError::unknown_tenant(u)),
         };
     }
@@ -249,7 +249,7 @@ pub fn tenant(headers: &HeaderMap, store: &Store) -> Result<String> {
         .unwrap_or("admin");
     store
         .find(spec, "admin", name, None)
-        .map(|t| t.uuid.clone())
+        .map(|t| t.uuid.to_string())
         .ok_or_else(|| AviError::unknown_tenant(name))
 }
 

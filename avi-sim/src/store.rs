@@ -1,60 +1,42 @@
 //! The object store: every object by uuid, per-type creation order, a name index for
-//! uniqueness and GET-by-name, and the refs index (referrers of each object) that
-//! serves `refers_to` / `referred_by` and protects referenced objects from deletion.
-//! Objects are JSON maps validated by the schema tables; refs inside them are stored
-//! in the canonical `/api/<type>/<uuid>` form.
+//! uniqueness and GET-by-name (hash lookups by borrowed strings, no allocation), and
+//! the refs index (referrers of each object) that serves `refers_to` / `referred_by`
+//! and protects referenced objects from deletion. Uuid strings are shared (`Arc<str>`)
+//! between the object and every index.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::ipam::UsedIps;
+use crate::object::Interner;
+pub use crate::object::{Draft, Obj, Saved};
 use crate::schema::validate::RefAt;
 use crate::schema::{self, NameScope, TypeSpec};
 
-/// One stored object.
-#[derive(Debug, Clone)]
-pub struct Obj {
-    pub spec: &'static TypeSpec,
-    pub uuid: String,
-    pub name: String,
-    /// Uuid of the owning tenant (`admin` for global types).
-    pub tenant: String,
-    /// Uuid of the cloud for cloud-scoped names.
-    pub cloud: Option<String>,
-    /// Creation order: lists are returned in it.
-    pub seq: u64,
-    /// Seeded system default: cannot be deleted.
-    pub system: bool,
-    pub body: Map<String, Value>,
-    pub refs: Vec<RefAt>,
-}
-
-impl Obj {
-    /// Collection name of the object's type (`pool`).
-    pub fn type_path(&self) -> &'static str {
-        self.spec.path
-    }
-    pub fn canonical(&self) -> String {
-        format!("/api/{}/{}", self.spec.path, self.uuid)
-    }
-    pub fn last_modified(&self) -> Option<&str> {
-        self.body.get("_last_modified").and_then(Value::as_str)
-    }
-}
-
-type NameKey = (&'static str, String, String);
+/// type → tenant ("" for controller-wide names) → name → uuids.
+type Names = HashMap<&'static str, HashMap<Box<str>, HashMap<Box<str>, Vec<Arc<str>>>>>;
 
 #[derive(Debug, Default)]
 pub struct Store {
-    objs: HashMap<String, Obj>,
-    order: HashMap<&'static str, BTreeMap<u64, String>>,
-    names: HashMap<NameKey, Vec<String>>,
-    referrers: HashMap<String, BTreeSet<String>>,
+    objs: HashMap<Arc<str>, Obj>,
+    order: HashMap<&'static str, BTreeMap<u64, Arc<str>>>,
+    names: Names,
+    referrers: HashMap<Arc<str>, BTreeSet<Arc<str>>>,
+    /// Ref pointers (`/cloud_ref`, `/members/0/pool_ref`), shared by every object.
+    pointers: HashSet<Arc<str>>,
     pub(crate) used_ips: UsedIps,
     seq: u64,
     last_modified: u64,
+}
+
+fn name_tenant<'a>(spec: &TypeSpec, tenant: &'a str) -> &'a str {
+    if spec.scope == NameScope::Global {
+        ""
+    } else {
+        tenant
+    }
 }
 
 impl Store {
@@ -77,17 +59,8 @@ impl Store {
     /// Whether a request in `tenant` may see `obj`.
     pub fn visible(obj: &Obj, tenant: &str) -> bool {
         !obj.spec.tenant_scoped
-            || obj.tenant == tenant
-            || (obj.spec.shared && obj.tenant == "admin")
-    }
-
-    fn name_key(spec: &'static TypeSpec, tenant: &str, name: &str) -> NameKey {
-        let t = if spec.scope == NameScope::Global {
-            ""
-        } else {
-            tenant
-        };
-        (spec.path, t.to_string(), name.to_string())
+            || &*obj.tenant == tenant
+            || (obj.spec.shared && &*obj.tenant == "admin")
     }
 
     /// Objects of `spec` named `name` owned by `tenant` (several for cloud-scoped names).
@@ -98,7 +71,9 @@ impl Store {
         name: &str,
     ) -> impl Iterator<Item = &Obj> {
         self.names
-            .get(&Self::name_key(spec, tenant, name))
+            .get(spec.path)
+            .and_then(|t| t.get(name_tenant(spec, tenant)))
+            .and_then(|n| n.get(name))
             .into_iter()
             .flatten()
             .filter_map(|u| self.objs.get(u))
@@ -114,9 +89,8 @@ impl Store {
         cloud: Option<&str>,
     ) -> Option<&Obj> {
         let pick = |t: &str| {
-            let mut found: Vec<&Obj> = self.named(spec, t, name).collect();
-            found.sort_by_key(|o| (o.cloud.as_deref() != cloud, o.seq));
-            found.into_iter().next()
+            self.named(spec, t, name)
+                .min_by_key(|o| (o.cloud.as_deref() != cloud, o.seq))
         };
         pick(tenant).or_else(|| {
             if spec.shared && tenant != "admin" {
@@ -137,7 +111,7 @@ impl Store {
         except: Option<&str>,
     ) -> Option<&Obj> {
         self.named(spec, tenant, name).find(|o| {
-            Some(o.uuid.as_str()) != except
+            Some(&*o.uuid) != except
                 && (spec.scope != NameScope::TenantCloud || o.cloud.as_deref() == cloud)
         })
     }
@@ -168,40 +142,55 @@ impl Store {
     }
 
     /// Stamps `_last_modified` on a validated object and stores it.
-    pub fn commit(&mut self, mut obj: Obj) -> &Obj {
+    pub(crate) fn commit(&mut self, mut draft: Draft) -> &Obj {
         let lm = self.next_last_modified();
-        obj.body.insert("_last_modified".into(), Value::String(lm));
-        let uuid = obj.uuid.clone();
-        self.put(obj);
-        &self.objs[&uuid]
+        draft
+            .body
+            .insert("_last_modified".into(), Value::String(lm));
+        let uuid = draft.uuid.clone();
+        self.put(draft);
+        &self.objs[uuid.as_str()]
     }
 
     /// Inserts or replaces an object, keeping every index in step. A replaced object
     /// keeps its creation order.
-    pub fn put(&mut self, mut obj: Obj) {
-        match self.remove_indexes(&obj.uuid) {
-            Some(seq) => obj.seq = seq,
+    pub(crate) fn put(&mut self, draft: Draft) {
+        let seq = match self.remove_indexes(&draft.uuid) {
+            Some(seq) => seq,
             None => {
                 self.seq += 1;
-                obj.seq = self.seq;
+                self.seq
             }
+        };
+        self.used_ips.add(draft.spec, &draft.body);
+        let mut interner = StoreInterner {
+            objs: &self.objs,
+            pointers: &mut self.pointers,
+        };
+        let mut obj = Obj::new(draft, seq, &mut interner);
+        if let Some((k, _)) = self.objs.get_key_value(&*obj.uuid) {
+            obj.uuid = k.clone();
         }
+        let uuid = obj.uuid.clone();
         self.order
             .entry(obj.spec.path)
             .or_default()
-            .insert(obj.seq, obj.uuid.clone());
+            .insert(seq, uuid.clone());
         self.names
-            .entry(Self::name_key(obj.spec, &obj.tenant, &obj.name))
+            .entry(obj.spec.path)
             .or_default()
-            .push(obj.uuid.clone());
-        for r in &obj.refs {
+            .entry(name_tenant(obj.spec, &obj.tenant).into())
+            .or_default()
+            .entry(obj.name.clone())
+            .or_default()
+            .push(uuid.clone());
+        for r in obj.refs.iter() {
             self.referrers
                 .entry(r.target.clone())
                 .or_default()
-                .insert(obj.uuid.clone());
+                .insert(uuid.clone());
         }
-        self.used_ips.add(&obj);
-        self.objs.insert(obj.uuid.clone(), obj);
+        self.objs.insert(uuid, obj);
     }
 
     pub fn remove(&mut self, uuid: &str) -> Option<Obj> {
@@ -215,14 +204,16 @@ impl Store {
         if let Some(m) = self.order.get_mut(obj.spec.path) {
             m.remove(&obj.seq);
         }
-        let key = Self::name_key(obj.spec, &obj.tenant, &obj.name);
-        if let Some(v) = self.names.get_mut(&key) {
-            v.retain(|u| u != uuid);
+        let tenants = self.names.get_mut(obj.spec.path);
+        if let Some(names) = tenants.and_then(|t| t.get_mut(name_tenant(obj.spec, &obj.tenant)))
+            && let Some(v) = names.get_mut(&*obj.name)
+        {
+            v.retain(|u| &**u != uuid);
             if v.is_empty() {
-                self.names.remove(&key);
+                names.remove(&*obj.name);
             }
         }
-        for r in &obj.refs {
+        for r in obj.refs.iter() {
             if let Some(s) = self.referrers.get_mut(&r.target) {
                 s.remove(uuid);
                 if s.is_empty() {
@@ -230,7 +221,9 @@ impl Store {
                 }
             }
         }
-        self.used_ips.remove(obj);
+        if obj.spec.path == "vsvip" {
+            self.used_ips.remove(obj.spec, &obj.body());
+        }
         Some(obj.seq)
     }
 
@@ -242,31 +235,23 @@ impl Store {
     }
 
     /// Rebuilds a store from a snapshot. Unknown types are refused with their name.
-    pub fn restore(saved: Vec<Saved>) -> Result<Self, String> {
+    pub fn restore(saved: impl IntoIterator<Item = Saved>) -> Result<Self, String> {
         let mut store = Store::default();
         for s in saved {
             let spec = schema::by_path(&s.r#type)
                 .ok_or_else(|| format!("unknown object type {}", s.r#type))?;
-            let name = s
-                .body
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let lm: u64 = s
+            let lm = s
                 .body
                 .get("_last_modified")
                 .and_then(Value::as_str)
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
             store.last_modified = store.last_modified.max(lm);
-            store.put(Obj {
+            store.put(Draft {
                 spec,
                 uuid: s.uuid,
-                name,
                 tenant: s.tenant,
                 cloud: s.cloud,
-                seq: 0,
                 system: s.system,
                 body: s.body,
                 refs: s
@@ -280,36 +265,24 @@ impl Store {
     }
 }
 
-/// One object as written to a state file and to `/sim/dump`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Saved {
-    pub r#type: String,
-    pub uuid: String,
-    pub tenant: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cloud: Option<String>,
-    #[serde(default)]
-    pub system: bool,
-    pub body: Map<String, Value>,
-    /// (JSON pointer, target uuid) of every ref in `body`.
-    #[serde(default)]
-    pub refs: Vec<(String, String)>,
+struct StoreInterner<'a> {
+    objs: &'a HashMap<Arc<str>, Obj>,
+    pointers: &'a mut HashSet<Arc<str>>,
 }
 
-impl From<&Obj> for Saved {
-    fn from(o: &Obj) -> Self {
-        Saved {
-            r#type: o.spec.path.to_string(),
-            uuid: o.uuid.clone(),
-            tenant: o.tenant.clone(),
-            cloud: o.cloud.clone(),
-            system: o.system,
-            body: o.body.clone(),
-            refs: o
-                .refs
-                .iter()
-                .map(|r| (r.pointer.clone(), r.target.clone()))
-                .collect(),
+impl Interner for StoreInterner<'_> {
+    fn uuid(&self, s: &str) -> Arc<str> {
+        self.objs
+            .get_key_value(s)
+            .map(|(k, _)| k.clone())
+            .unwrap_or_else(|| s.into())
+    }
+    fn pointer(&mut self, s: &str) -> Arc<str> {
+        if let Some(p) = self.pointers.get(s) {
+            return p.clone();
         }
+        let p: Arc<str> = s.into();
+        self.pointers.insert(p.clone());
+        p
     }
 }

@@ -61,11 +61,7 @@ pub async fn of_type(State(sim): State<Arc<Sim>>, Path(ty): Path<String>) -> Htm
                 )
             })
             .collect();
-        let created_by = o
-            .body
-            .get("created_by")
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
+        let created_by = o.created_by().unwrap_or("");
         let _ = write!(
             b,
             "<tr id=\"{u}\"><td>{n}</td><td>{u}</td><td>{t}</td><td>{c}</td><td>{r}</td></tr>",

@@ -9,7 +9,7 @@ use crate::error::{AviError, Result};
 use crate::refs::StoreResolver;
 use crate::schema::validate::{Resolver, Validator};
 use crate::schema::{CheckCtx, NameScope, TypeSpec};
-use crate::store::{Obj, Store};
+use crate::store::{Draft, Obj, Store};
 
 /// Fields only the server writes.
 const SERVER_OWNED: &[&str] = &["uuid", "url", "_last_modified"];
@@ -24,7 +24,7 @@ pub fn build(
     old: Option<&Obj>,
     uuid: String,
     strict: bool,
-) -> Result<Obj> {
+) -> Result<Draft> {
     let name_hint = body
         .get("name")
         .and_then(Value::as_str)
@@ -45,7 +45,7 @@ pub fn build(
     }
     // The owning tenant: the tenant_ref given (checked like any ref), else the request's.
     let mut owner = old
-        .map(|o| o.tenant.clone())
+        .map(|o| o.tenant.to_string())
         .unwrap_or_else(|| tenant.to_string());
     if spec.tenant_scoped {
         let given = body
@@ -116,13 +116,7 @@ pub fn build(
     } else {
         None
     };
-    if let Some(clash) = store.name_clash(
-        spec,
-        &owner,
-        scope_cloud,
-        &name,
-        old.map(|o| o.uuid.as_str()),
-    ) {
+    if let Some(clash) = store.name_clash(spec, &owner, scope_cloud, &name, old.map(|o| &*o.uuid)) {
         return Err(duplicate(spec, &clash.name));
     }
     if let Some(check) = spec.check {
@@ -134,13 +128,11 @@ pub fn build(
         check(&ctx, &mut body, &mut refs).map_err(named)?;
     }
     body.insert("uuid".into(), Value::String(uuid.clone()));
-    Ok(Obj {
+    Ok(Draft {
         spec,
         uuid,
-        name,
         tenant: owner,
         cloud: scope_cloud.map(str::to_string),
-        seq: 0,
         system: old.is_some_and(|o| o.system),
         body,
         refs,
@@ -184,7 +176,7 @@ fn unique_items(spec: &TypeSpec, body: &Map<String, Value>) -> Result<()> {
 pub fn check_delete(store: &Store, obj: &Obj) -> Result<()> {
     if obj.system {
         return Err(
-            AviError::forbidden("Cannot delete system default object").with_obj_name(&obj.name)
+            AviError::forbidden("Cannot delete system default object").with_obj_name(&*obj.name)
         );
     }
     let mut referrers: Vec<&Obj> = store
@@ -203,5 +195,5 @@ pub fn check_delete(store: &Store, obj: &Obj) -> Result<()> {
         "Cannot delete, object is referred by: [{}]",
         by.join(", ")
     ))
-    .with_obj_name(&obj.name))
+    .with_obj_name(&*obj.name))
 }

@@ -153,7 +153,7 @@ fn check_invariants(h: &avi_sim::Handle) -> Result<(), String> {
     let store = h.store();
     let mut names = HashSet::new();
     for o in store.iter() {
-        let body = Value::Object(o.body.clone());
+        let body = Value::Object(o.body());
         for r in &o.refs {
             let target = store.get(&r.target).ok_or(format!(
                 "{} {} has a dangling ref {}",

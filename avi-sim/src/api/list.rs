@@ -99,24 +99,23 @@ fn candidates<'s>(
 }
 
 fn matches(store: &Store, o: &Obj, p: &[(String, String)]) -> bool {
-    let str_field = |f: &str| o.body.get(f).and_then(Value::as_str);
-    let cloud_uuid = str_field("cloud_ref").and_then(|r| r.rsplit('/').next());
+    let cloud_uuid = o.cloud_ref();
     p.iter().all(|(k, v)| match k.as_str() {
         "name.contains" => o.name.contains(v.as_str()),
         "name.icontains" => o.name.to_lowercase().contains(&v.to_lowercase()),
-        "name.in" => v.split(',').any(|n| n == o.name),
-        "uuid.in" => v.split(',').any(|u| u == o.uuid),
-        "created_by" => str_field("created_by") == Some(v.as_str()),
+        "name.in" => v.split(',').any(|n| n == &*o.name),
+        "uuid.in" => v.split(',').any(|u| u == &*o.uuid),
+        "created_by" => o.created_by() == Some(v.as_str()),
         "cloud_ref.uuid" | "cloud_uuid" => cloud_uuid == Some(v.as_str()),
         "cloud_ref.name" => cloud_uuid
             .and_then(|u| store.get(u))
-            .is_some_and(|c| c.name == *v),
+            .is_some_and(|c| *c.name == **v),
         _ => true,
     })
 }
 
 fn compare(a: &Obj, b: &Obj, field: &str) -> Ordering {
-    let key = |o: &Obj| o.body.get(field).cloned().unwrap_or(Value::Null);
+    let key = |o: &Obj| o.field(field).unwrap_or(Value::Null);
     match (key(a), key(b)) {
         (Value::Number(x), Value::Number(y)) => x
             .as_f64()

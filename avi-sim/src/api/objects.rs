@@ -19,8 +19,9 @@ use crate::schema::{self, TypeSpec};
 use crate::seed::new_uuid;
 use crate::session::Caller;
 use crate::sim::Sim;
-use crate::store::{Obj, Store};
+use crate::store::{Draft, Obj, Store};
 use crate::write;
+use parking_lot::RwLockWriteGuard;
 
 pub async fn api(
     State(sim): State<Arc<Sim>>,
@@ -163,14 +164,14 @@ fn create(req: &Req<'_>, spec: &'static TypeSpec, body: Map<String, Value>) -> R
     let uuid = slug
         .map(str::to_string)
         .unwrap_or_else(|| new_uuid(spec.path));
-    let mut store = req.sim.store.write();
+    let store = req.sim.store.write();
     if store.get(&uuid).is_some() {
         return Err(AviError::conflict(format!(
             "{} with this Uuid already exists.",
             spec.kind
         )));
     }
-    let obj = write::build(
+    let draft = write::build(
         &store,
         spec,
         &req.caller.tenant,
@@ -179,12 +180,24 @@ fn create(req: &Req<'_>, spec: &'static TypeSpec, body: Map<String, Value>) -> R
         uuid,
         req.sim.config.strict_fields,
     )?;
-    tracing::debug!(kind = spec.kind, name = %obj.name, uuid = %obj.uuid, "created");
-    let uuid = store.commit(obj).uuid.clone();
+    commit_and_answer(req, store, draft, StatusCode::CREATED)
+}
+
+/// Stores a draft and answers with the stored object, rendering under a read lock.
+fn commit_and_answer(
+    req: &Req<'_>,
+    mut store: RwLockWriteGuard<'_, Store>,
+    draft: Draft,
+    status: StatusCode,
+) -> Result<Response> {
+    let obj = store.commit(draft);
+    tracing::debug!(kind = obj.spec.kind, name = %obj.name, uuid = %obj.uuid, %status, "stored");
+    let uuid = obj.uuid.clone();
+    let store = RwLockWriteGuard::downgrade(store);
     let obj = store
         .get(&uuid)
-        .ok_or_else(|| AviError::not_found(uuid.clone()))?;
-    Ok(written(req, &store, obj, StatusCode::CREATED))
+        .ok_or_else(|| AviError::not_found(uuid.to_string()))?;
+    Ok(written(req, &store, obj, status))
 }
 
 fn update(
@@ -194,50 +207,47 @@ fn update(
     body: Map<String, Value>,
     is_patch: bool,
 ) -> Result<Response> {
-    let mut store = req.sim.store.write();
+    let store = req.sim.store.write();
     let old = find(&store, spec, req.caller, uuid)?.clone();
-    if spec.tenant_scoped && old.tenant != req.caller.tenant {
+    if spec.tenant_scoped && *old.tenant != *req.caller.tenant {
         return Err(AviError::forbidden(format!(
             "{} {} belongs to another tenant and cannot be modified from this tenant",
             spec.kind, old.name
         )));
     }
     let body = if is_patch {
-        let mut merged = old.body.clone();
+        let mut merged = old.body();
         patch::apply(spec, &mut merged, body)?;
         merged
     } else {
         if let Some(given) = body.get("_last_modified").and_then(Value::as_str)
-            && Some(given) != old.last_modified()
+            && given.parse::<u64>().ok() != Some(old.last_modified())
         {
             return Err(AviError::new(
                 StatusCode::PRECONDITION_FAILED,
                 format!("Need to reload object data {}", spec.kind),
             )
-            .with_obj_name(&old.name));
+            .with_obj_name(&*old.name));
         }
         body
     };
-    let obj = write::build(
+    let uuid = old.uuid.to_string();
+    let draft = write::build(
         &store,
         spec,
         &req.caller.tenant,
         body,
         Some(&old),
-        old.uuid.clone(),
+        uuid,
         req.sim.config.strict_fields,
     )?;
-    let uuid = store.commit(obj).uuid.clone();
-    let obj = store
-        .get(&uuid)
-        .ok_or_else(|| AviError::not_found(uuid.clone()))?;
-    Ok(written(req, &store, obj, StatusCode::OK))
+    commit_and_answer(req, store, draft, StatusCode::OK)
 }
 
 fn delete(req: &Req<'_>, spec: &'static TypeSpec, uuid: &str) -> Result<Response> {
     let mut store = req.sim.store.write();
     let obj = find(&store, spec, req.caller, uuid)?;
-    if spec.tenant_scoped && obj.tenant != req.caller.tenant {
+    if spec.tenant_scoped && *obj.tenant != *req.caller.tenant {
         return Err(AviError::forbidden(format!(
             "{} {} belongs to another tenant",
             spec.kind, obj.name

@@ -15,9 +15,9 @@ pub struct View<'a> {
     pub version: &'a Version,
 }
 
-/// `<base><canonical>[#name]` for a stored ref.
-fn ref_url(store: &Store, view: &View<'_>, canonical: &str, target: &str) -> String {
-    let mut s = format!("{}{canonical}", view.base);
+/// `<base>/api/<type>/<uuid>[#name]`.
+fn ref_url(store: &Store, view: &View<'_>, path: &str, target: &str) -> String {
+    let mut s = format!("{}/api/{path}/{target}", view.base);
     if view.include_name
         && let Some(t) = store.get(target)
     {
@@ -28,18 +28,13 @@ fn ref_url(store: &Store, view: &View<'_>, canonical: &str, target: &str) -> Str
 }
 
 pub fn render(store: &Store, obj: &Obj, view: &View<'_>) -> Value {
-    let mut body = obj.body.clone();
-    for r in &obj.refs {
-        if let Some(Value::String(s)) = pointer_mut(&mut body, &r.pointer) {
-            *s = ref_url(store, view, s, &r.target);
-        }
-    }
+    let body = obj.body_with(|r| Value::String(ref_url(store, view, r.path, &r.target)));
     let defs = (obj.spec.defs)();
     let top = defs.get(obj.spec.kind);
     let mut out = Map::with_capacity(body.len() + 1);
     out.insert(
         "url".into(),
-        Value::String(ref_url(store, view, &obj.canonical(), &obj.uuid)),
+        Value::String(ref_url(store, view, obj.spec.path, &obj.uuid)),
     );
     for (k, v) in body {
         let wanted = view
@@ -61,15 +56,4 @@ pub fn render(store: &Store, obj: &Obj, view: &View<'_>) -> Value {
         out.insert(k, v);
     }
     Value::Object(out)
-}
-
-/// `Value::pointer_mut` for a map.
-fn pointer_mut<'a>(body: &'a mut Map<String, Value>, pointer: &str) -> Option<&'a mut Value> {
-    let mut parts = pointer.strip_prefix('/')?.splitn(2, '/');
-    let first = parts.next()?.replace("~1", "/").replace("~0", "~");
-    let v = body.get_mut(&first)?;
-    match parts.next() {
-        Some(rest) => v.pointer_mut(&format!("/{rest}")),
-        None => Some(v),
-    }
 }

@@ -106,11 +106,15 @@ fn domain_list(req: &Req<'_>) -> Value {
     let p = super::list::params(req.uri.query());
     let cloud = super::list::param(&p, "cloud_uuid").and_then(|u| store.get(u));
     let profile = cloud
-        .and_then(|c| c.body.get("dns_provider_ref"))
-        .and_then(Value::as_str)
-        .and_then(|r| store.get(r.rsplit('/').next().unwrap_or_default()));
+        .and_then(|c| c.field("dns_provider_ref"))
+        .and_then(|r| {
+            r.as_str()
+                .and_then(|r| store.get(r.rsplit('/').next().unwrap_or_default()))
+                .map(|p| p.body())
+        });
     let domains: Vec<Value> = profile
-        .and_then(|p| p.body.get("internal_profile"))
+        .as_ref()
+        .and_then(|p| p.get("internal_profile"))
         .and_then(|i| i.get("dns_service_domain"))
         .and_then(Value::as_array)
         .into_iter()

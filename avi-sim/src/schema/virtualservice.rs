@@ -95,11 +95,9 @@ fn check(ctx: &CheckCtx<'_>, body: &mut Map<String, Value>, _refs: &mut Vec<RefA
     };
     let parent_uuid = parent.rsplit('/').next().unwrap_or_default();
     let parent_obj = ctx.store.get(parent_uuid);
-    let parent_type = parent_obj
-        .and_then(|p| p.body.get("type"))
-        .and_then(Value::as_str);
-    if parent_type != Some(PARENT) {
-        let name = parent_obj.map(|p| p.name.as_str()).unwrap_or(parent_uuid);
+    let parent_type = parent_obj.and_then(|p| p.field("type"));
+    if parent_type.as_ref().and_then(Value::as_str) != Some(PARENT) {
+        let name = parent_obj.map(|p| &*p.name).unwrap_or(parent_uuid);
         return Err(AviError::bad_request(format!(
             "Parent virtual service {name} is not of type {PARENT}"
         )));

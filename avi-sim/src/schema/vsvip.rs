@@ -60,9 +60,8 @@ fn prepare(body: &mut Map<String, Value>, _old: Option<&Obj>) {
 fn check(ctx: &CheckCtx<'_>, body: &mut Map<String, Value>, refs: &mut Vec<RefAt>) -> Result<()> {
     let old_vips: Vec<Value> = ctx
         .old
-        .and_then(|o| o.body.get("vip"))
-        .and_then(Value::as_array)
-        .cloned()
+        .and_then(|o| o.field("vip"))
+        .and_then(|v| v.as_array().cloned())
         .unwrap_or_default();
     let cloud = body
         .get("cloud_ref")
@@ -148,7 +147,7 @@ fn check(ctx: &CheckCtx<'_>, body: &mut Map<String, Value>, refs: &mut Vec<RefAt
                 s.insert("network_ref".into(), Value::String(network.canonical()));
                 refs.push(RefAt {
                     pointer: net_ptr,
-                    target: network.uuid.clone(),
+                    target: network.uuid.to_string(),
                 });
             }
             s.entry("subnet").or_insert(prefix);
@@ -161,12 +160,9 @@ fn check(ctx: &CheckCtx<'_>, body: &mut Map<String, Value>, refs: &mut Vec<RefAt
 fn cloud_ipam_network<'a>(store: &'a Store, cloud_ref: Option<&str>) -> Option<&'a Obj> {
     let uuid_of = |r: &str| r.rsplit('/').next().unwrap_or_default().to_string();
     let cloud = store.get(&uuid_of(cloud_ref?))?;
-    let profile = store.get(&uuid_of(cloud.body.get("ipam_provider_ref")?.as_str()?))?;
-    let nets = profile
-        .body
-        .get("internal_profile")?
-        .get("usable_networks")?
-        .as_array()?;
+    let profile = store.get(&uuid_of(cloud.field("ipam_provider_ref")?.as_str()?))?;
+    let internal = profile.field("internal_profile")?;
+    let nets = internal.get("usable_networks")?.as_array()?;
     nets.iter()
         .filter_map(|n| n.get("nw_ref")?.as_str())
         .find_map(|r| store.get(&uuid_of(r)))
