@@ -12,17 +12,16 @@ use ako::kube::{IngestConfig, Ingestion};
 use ako::model::{Kind, ObjectKey, StateObject};
 use k8s_fixtures::build;
 use k8s_fixtures::crds::{all_crds, v1alpha1_only_crds};
-use k8s_fixtures::kube_sim;
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod, Secret, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
-use kube::api::{
-    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams,
-};
+use kube::api::{DeleteParams, Patch, PatchParams};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use kube_support::{Logs, eventually, failing_client, install_crds, sim};
+use kube_support::{
+    Logs, api_for, create_json, eventually, failing_client, install_crds, openshift_sim, sim,
+};
 
 fn config(blocked: &[&str]) -> IngestConfig {
     IngestConfig {
@@ -31,40 +30,6 @@ fn config(blocked: &[&str]) -> IngestConfig {
         node_port_local: true,
         crd_probe_interval: Duration::from_millis(100),
         crd_source: "ako-crds/".into(),
-    }
-}
-
-fn gvk_of(obj: &Value) -> (GroupVersionKind, String) {
-    let api_version = obj["apiVersion"].as_str().unwrap();
-    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
-    let kind = obj["kind"].as_str().unwrap();
-    let plural = match kind {
-        "Ingress" => "ingresses".to_owned(),
-        "EndpointSlice" => "endpointslices".to_owned(),
-        "IngressClass" => "ingressclasses".to_owned(),
-        "AviInfraSetting" => "aviinfrasettings".to_owned(),
-        k => format!("{}s", k.to_lowercase()),
-    };
-    (GroupVersionKind::gvk(group, version, kind), plural)
-}
-
-/// A dynamic API for the object's kind in its namespace (or cluster-wide).
-fn api_for(client: &kube::Client, obj: &Value) -> Api<DynamicObject> {
-    let (gvk, plural) = gvk_of(obj);
-    let ar = ApiResource::from_gvk_with_plural(&gvk, &plural);
-    match obj["metadata"]["namespace"].as_str() {
-        Some(ns) => Api::namespaced_with(client.clone(), ns, &ar),
-        None => Api::all_with(client.clone(), &ar),
-    }
-}
-
-async fn create_json(client: &kube::Client, obj: &Value) {
-    let dynamic: DynamicObject = serde_json::from_value(obj.clone()).unwrap();
-    if let Err(e) = api_for(client, obj)
-        .create(&PostParams::default(), &dynamic)
-        .await
-    {
-        panic!("creating {obj}: {e}");
     }
 }
 
@@ -168,13 +133,7 @@ async fn state_mirrors_the_server_for_every_kind() {
 
 #[tokio::test]
 async fn openshift_mode_watches_routes_instead_of_ingresses() {
-    let mut cfg = kube_sim::Config {
-        openshift: true,
-        ..Default::default()
-    };
-    cfg.namespaces.push(build::AKO_NAMESPACE.into());
-    let sim = kube_sim::spawn_with(cfg).await.unwrap();
-    install_crds(&sim.client(), all_crds()).await;
+    let sim = openshift_sim().await;
     let c = sim.client();
     let ingress = build::ingress("default", "web")
         .rule("a.example.com", "/", "web", 80)

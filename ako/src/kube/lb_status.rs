@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::LoadBalancerIngress;
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::networking::v1::Ingress;
 use serde_json::{Value, json};
 
 use crate::crd::Route;
@@ -21,8 +22,39 @@ pub(crate) struct Desired {
     pub patch: Value,
 }
 
-/// `(ip, hostname)` pairs, sorted, as JSON.
-fn entries_json(entries: &BTreeSet<(String, Option<String>)>) -> Value {
+/// An object with `.status.loadBalancer.ingress`: a Service (one entry per VIP with
+/// the first FQDN) or an Ingress (one entry per host and VIP).
+pub(crate) trait LbObject {
+    const PER_HOST: bool;
+    /// The current `(ip, hostname)` entries.
+    fn lb_entries(&self) -> Entries;
+}
+
+/// `(ip, hostname)` pairs in order.
+pub(crate) type Entries = BTreeSet<(String, Option<String>)>;
+
+impl LbObject for Service {
+    const PER_HOST: bool = false;
+    fn lb_entries(&self) -> Entries {
+        let list = self.status.as_ref().and_then(|s| s.load_balancer.as_ref());
+        let list = list.and_then(|l| l.ingress.as_ref()).into_iter().flatten();
+        list.filter_map(|e| Some((e.ip.clone()?, e.hostname.clone())))
+            .collect()
+    }
+}
+
+impl LbObject for Ingress {
+    const PER_HOST: bool = true;
+    fn lb_entries(&self) -> Entries {
+        let list = self.status.as_ref().and_then(|s| s.load_balancer.as_ref());
+        let list = list.and_then(|l| l.ingress.as_ref()).into_iter().flatten();
+        list.filter_map(|e| Some((e.ip.clone()?, e.hostname.clone())))
+            .collect()
+    }
+}
+
+/// Entries as the JSON list the status holds.
+pub(crate) fn entries_json(entries: &Entries) -> Value {
     Value::Array(
         entries
             .iter()
@@ -34,30 +66,20 @@ fn entries_json(entries: &BTreeSet<(String, Option<String>)>) -> Value {
     )
 }
 
-fn current_entries(current: &[LoadBalancerIngress]) -> BTreeSet<(String, Option<String>)> {
-    current
-        .iter()
-        .filter_map(|e| Some((e.ip.clone()?, e.hostname.clone())))
-        .collect()
-}
-
-/// `.status.loadBalancer.ingress` of a Service (`hostname_per_host == false`: one
-/// entry per VIP with the first FQDN) or an Ingress (one entry per host and VIP).
-/// Out of scope (`wanted == None`): our addresses (`ours`) are removed, others kept.
-pub(crate) fn load_balancer(
-    current: &[LoadBalancerIngress],
+/// The load-balancer status `obj` should carry. Out of scope (`wanted == None`):
+/// our addresses (`ours`) are removed, others kept.
+pub(crate) fn load_balancer<T: LbObject>(
+    obj: &T,
     wanted: Option<&[LbStatus]>,
     vips: &Vips,
     ours: &BTreeSet<String>,
-    hostname_per_host: bool,
 ) -> Option<Desired> {
-    let now = current_entries(current);
-    let entries: BTreeSet<(String, Option<String>)> = match wanted {
+    let entries: Entries = match wanted {
         Some(statuses) => {
             let mut out = BTreeSet::new();
             for s in statuses {
                 for ip in vips.get(&s.vsvip.name).into_iter().flatten() {
-                    if hostname_per_host && !s.hostnames.is_empty() {
+                    if T::PER_HOST && !s.hostnames.is_empty() {
                         out.extend(s.hostnames.iter().map(|h| (ip.clone(), Some(h.clone()))));
                     } else {
                         out.insert((ip.clone(), s.hostnames.first().cloned()));
@@ -69,10 +91,10 @@ pub(crate) fn load_balancer(
             }
             out
         }
-        None => now
-            .iter()
+        None => obj
+            .lb_entries()
+            .into_iter()
             .filter(|(ip, _)| !ours.contains(ip))
-            .cloned()
             .collect(),
     };
     let value = entries_json(&entries);
@@ -80,11 +102,6 @@ pub(crate) fn load_balancer(
         compare: value.clone(),
         patch: json!({"status": {"loadBalancer": {"ingress": value}}}),
     })
-}
-
-/// The current status of a Service / Ingress in the same normal form.
-pub(crate) fn load_balancer_now(current: &[LoadBalancerIngress]) -> Value {
-    entries_json(&current_entries(current))
 }
 
 /// A Route's `status.ingress` entry without its timestamp, for comparison.

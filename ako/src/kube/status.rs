@@ -22,9 +22,11 @@ use tokio::sync::watch;
 
 use super::crd_status;
 use super::error::{KubeError, is_not_found};
-use super::lb_status::{self, Desired, Vips};
+use super::lb_status::{self, Desired, LbObject, Vips};
 use crate::crd::{self, AviInfraSetting, HTTPRule, HostRule, Route};
-use crate::model::{AviGraph, ClusterState, Diagnostic, Kind, LbStatus, ObjectKey, StateObject};
+use crate::model::{
+    AviGraph, ClusterState, Diagnostic, Kind, LbStatus, ObjectKey, StateObject, key_of,
+};
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -85,10 +87,10 @@ impl StatusWriter {
         let wanted = |k: &ObjectKey| graph.status.get(k).map(Vec::as_slice);
         let mut jobs = Vec::new();
         for (key, svc) in state.iter::<Service>() {
-            jobs.extend(self.service_job(key, svc, wanted(key), vips));
+            jobs.extend(self.lb_job(svc.as_ref(), wanted(key), vips));
         }
         for (key, ing) in state.iter::<Ingress>() {
-            jobs.extend(self.ingress_job(key, ing, wanted(key), vips));
+            jobs.extend(self.lb_job(ing.as_ref(), wanted(key), vips));
         }
         let now = jiff_now();
         for (key, route) in state.iter::<Route>() {
@@ -127,10 +129,10 @@ impl StatusWriter {
         let mut jobs = Vec::new();
         for ns in namespaces {
             for svc in list::<Service>(&self.client, ns).await? {
-                jobs.extend(self.service_job(&key_of::<Service>(&svc), &svc, None, vips));
+                jobs.extend(self.lb_job(&svc, None, vips));
             }
             for ing in list::<Ingress>(&self.client, ns).await? {
-                jobs.extend(self.ingress_job(&key_of::<Ingress>(&ing), &ing, None, vips));
+                jobs.extend(self.lb_job(&ing, None, vips));
             }
             let routes = match list::<Route>(&self.client, ns).await {
                 Err(KubeError::NotFound { .. }) => Vec::new(),
@@ -141,7 +143,7 @@ impl StatusWriter {
                 if let Some(desired) = lb_status::route(&route, &self.router, None, vips, &[], &now)
                 {
                     jobs.push(Job {
-                        key: key_of::<Route>(&route),
+                        key: key_of(&route),
                         rv: route.metadata.resource_version.clone(),
                         now: lb_status::route_now(&route),
                         desired,
@@ -152,59 +154,18 @@ impl StatusWriter {
         Ok(self.run(jobs).await)
     }
 
-    fn service_job(
+    fn lb_job<T: LbObject + StateObject>(
         &self,
-        key: &ObjectKey,
-        svc: &Service,
+        obj: &T,
         wanted: Option<&[LbStatus]>,
         vips: &Vips,
     ) -> Option<Job> {
-        let current = svc
-            .status
-            .as_ref()
-            .and_then(|s| s.load_balancer.as_ref())
-            .and_then(|l| l.ingress.clone())
-            .unwrap_or_default();
-        lb_job(
-            key,
-            &svc.metadata.resource_version,
-            &current,
-            wanted,
-            vips,
-            &self.ours,
-            false,
-        )
-    }
-
-    fn ingress_job(
-        &self,
-        key: &ObjectKey,
-        ing: &Ingress,
-        wanted: Option<&[LbStatus]>,
-        vips: &Vips,
-    ) -> Option<Job> {
-        let current: Vec<_> = ing
-            .status
-            .as_ref()
-            .and_then(|s| s.load_balancer.as_ref())
-            .and_then(|l| l.ingress.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| k8s_openapi::api::core::v1::LoadBalancerIngress {
-                ip: e.ip,
-                hostname: e.hostname,
-                ..Default::default()
-            })
-            .collect();
-        lb_job(
-            key,
-            &ing.metadata.resource_version,
-            &current,
-            wanted,
-            vips,
-            &self.ours,
-            true,
-        )
+        lb_status::load_balancer(obj, wanted, vips, &self.ours).map(|desired| Job {
+            key: key_of(obj),
+            rv: obj.meta().resource_version.clone(),
+            now: lb_status::entries_json(&obj.lb_entries()),
+            desired,
+        })
     }
 
     async fn run(&mut self, jobs: Vec<Job>) -> StatusReport {
@@ -300,27 +261,6 @@ impl StatusWriter {
 
 fn jiff_now() -> String {
     k8s_openapi::jiff::Timestamp::now().to_string()
-}
-
-fn key_of<T: StateObject>(obj: &T) -> ObjectKey {
-    crate::model::key_of(obj)
-}
-
-fn lb_job(
-    key: &ObjectKey,
-    rv: &Option<String>,
-    current: &[k8s_openapi::api::core::v1::LoadBalancerIngress],
-    wanted: Option<&[LbStatus]>,
-    vips: &Vips,
-    ours: &BTreeSet<String>,
-    per_host: bool,
-) -> Option<Job> {
-    lb_status::load_balancer(current, wanted, vips, ours, per_host).map(|desired| Job {
-        key: key.clone(),
-        rv: rv.clone(),
-        now: lb_status::load_balancer_now(current),
-        desired,
-    })
 }
 
 fn crd_jobs<T>(state: &ClusterState, diags: &DiagIndex, jobs: &mut Vec<Job>)

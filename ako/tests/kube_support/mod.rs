@@ -13,10 +13,11 @@ use k8s_fixtures::build::AKO_NAMESPACE;
 use k8s_fixtures::kube_sim::{self, Handle};
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Api, PostParams};
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, PostParams};
 use kube::client::{Body, ClientBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// kube-sim with the AKO namespace; `crds` installed.
 pub async fn sim(crds: Vec<CustomResourceDefinition>) -> Handle {
@@ -25,6 +26,60 @@ pub async fn sim(crds: Vec<CustomResourceDefinition>) -> Handle {
     let sim = kube_sim::spawn_with(cfg).await.unwrap();
     install_crds(&sim.client(), crds).await;
     sim
+}
+
+/// kube-sim serving `route.openshift.io/v1` (an OpenShift cluster) with AKO's CRDs.
+pub async fn openshift_sim() -> Handle {
+    let mut cfg = kube_sim::Config {
+        openshift: true,
+        ..Default::default()
+    };
+    cfg.namespaces.push(AKO_NAMESPACE.to_owned());
+    let sim = kube_sim::spawn_with(cfg).await.unwrap();
+    install_crds(&sim.client(), k8s_fixtures::crds::all_crds()).await;
+    sim
+}
+
+/// A dynamic API for `apiVersion` + `kind`, in `namespace` or cluster-wide.
+pub fn dynamic(
+    client: &kube::Client,
+    api_version: &str,
+    kind: &str,
+    namespace: Option<&str>,
+) -> Api<DynamicObject> {
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let plural = match kind {
+        "Ingress" => "ingresses".to_owned(),
+        "IngressClass" => "ingressclasses".to_owned(),
+        k => format!("{}s", k.to_lowercase()),
+    };
+    let gvk = GroupVersionKind::gvk(group, version, kind);
+    let ar = ApiResource::from_gvk_with_plural(&gvk, &plural);
+    match namespace {
+        Some(ns) => Api::namespaced_with(client.clone(), ns, &ar),
+        None => Api::all_with(client.clone(), &ar),
+    }
+}
+
+/// A dynamic API for the kind of the JSON object `obj`, in its namespace.
+pub fn api_for(client: &kube::Client, obj: &Value) -> Api<DynamicObject> {
+    dynamic(
+        client,
+        obj["apiVersion"].as_str().unwrap(),
+        obj["kind"].as_str().unwrap(),
+        obj["metadata"]["namespace"].as_str(),
+    )
+}
+
+/// Creates the JSON object `obj`.
+pub async fn create_json(client: &kube::Client, obj: &Value) {
+    let dynamic: DynamicObject = serde_json::from_value(obj.clone()).unwrap();
+    if let Err(e) = api_for(client, obj)
+        .create(&PostParams::default(), &dynamic)
+        .await
+    {
+        panic!("creating {obj}: {e}");
+    }
 }
 
 /// Creates or replaces CRDs (like `kubectl apply -f`).
@@ -188,4 +243,58 @@ impl std::io::Write for LogWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+fn state_rv<T: ako::model::StateObject>(
+    s: &ako::model::ClusterState,
+    key: &ako::model::ObjectKey,
+) -> Option<String> {
+    s.get::<T>(&key.namespace, &key.name)
+        .and_then(|o| o.meta().resource_version.clone())
+}
+
+/// The object `key` from the server, at its kind's usual version or, for the AKO
+/// CRDs on a cluster with only the old CRDs, at v1alpha1.
+pub async fn get_dynamic(client: &kube::Client, key: &ako::model::ObjectKey) -> DynamicObject {
+    let reference = ako::kube::object_reference(&ako::model::ClusterState::new(), key);
+    let api_version = reference.api_version.unwrap();
+    let ns = (!key.namespace.is_empty()).then_some(key.namespace.as_str());
+    let kind = key.kind.as_str();
+    match dynamic(client, &api_version, kind, ns).get(&key.name).await {
+        Ok(o) => o,
+        Err(e) if api_version.starts_with("ako.vmware.com/") => {
+            dynamic(client, "ako.vmware.com/v1alpha1", kind, ns)
+                .get(&key.name)
+                .await
+                .unwrap_or_else(|e2| panic!("{key}: {e}; at v1alpha1: {e2}"))
+        }
+        Err(e) => panic!("{key}: {e}"),
+    }
+}
+
+/// Waits until the ingested state holds the server's current version of each key
+/// (Service, Ingress, Route or HostRule) and returns that state.
+pub async fn caught_up(
+    ing: &ako::kube::Ingestion,
+    client: &kube::Client,
+    keys: &[ako::model::ObjectKey],
+) -> ako::model::ClusterState {
+    use ako::model::Kind;
+    for key in keys {
+        let rv = get_dynamic(client, key).await.metadata.resource_version;
+        eventually(&format!("{key} at {rv:?}"), || {
+            ing.with_state(|s| {
+                let got = match key.kind {
+                    Kind::Service => state_rv::<k8s_openapi::api::core::v1::Service>(s, key),
+                    Kind::Ingress => state_rv::<k8s_openapi::api::networking::v1::Ingress>(s, key),
+                    Kind::Route => state_rv::<ako::crd::Route>(s, key),
+                    Kind::HostRule => state_rv::<ako::crd::HostRule>(s, key),
+                    other => panic!("caught_up does not handle {other}"),
+                };
+                got == rv
+            })
+        })
+        .await;
+    }
+    ing.snapshot()
 }
