@@ -63,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     let tls = match (args.http, args.cert, args.key) {
@@ -97,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(path) = &args.state {
         sim.save_state(path)
             .with_context(|| format!("saving state to {}", path.display()))?;
-        println!("state saved to {}", path.display());
+        tracing::info!(path = %path.display(), "state saved");
     }
     sim.shutdown();
     Ok(())
