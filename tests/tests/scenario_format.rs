@@ -2,7 +2,7 @@
 //! complete, errors are positioned, load-time rules bite, scenarios/schema.json is
 //! current, and shard expectations agree with the md5 placement rule.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use ako_tests::scenario::{
@@ -131,36 +131,59 @@ fn md5_shard(host: &str, count: u32) -> u32 {
 fn shard_expectations_follow_the_md5_rule() {
     let mut checked = 0;
     for s in load_all() {
+        // AviInfraSetting name -> shard size, as applied so far (top-level steps).
+        let mut infra_sizes: BTreeMap<String, ShardSize> = BTreeMap::new();
         for (i, step) in s.steps.iter().enumerate() {
-            let StepKind::ExpectShard(e) = &step.kind else {
-                continue;
+            let e = match &step.kind {
+                StepKind::Apply(m) => {
+                    for o in m.objects(s.base_dir()).unwrap() {
+                        let size =
+                            o.0.get("spec")
+                                .and_then(|sp| sp.pointer("/l7Settings/shardSize"));
+                        if let (Some(size), "AviInfraSetting") = (size, o.kind()) {
+                            let size: ShardSize = serde_json::from_value(size.clone()).unwrap();
+                            infra_sizes.insert(o.name().to_owned(), size);
+                        }
+                    }
+                    continue;
+                }
+                StepKind::ExpectShard(e) => e,
+                _ => continue,
             };
             let settings = s.settings_at(i);
             if settings.shard_hash.unwrap_or(ShardHash::Md5) != ShardHash::Md5 {
                 continue;
             }
-            let size = settings.shard_vs_size.unwrap_or(ShardSize::Large);
             let cluster = settings.cluster_name.clone().unwrap_or_default();
-            let prefix = format!("{cluster}--Shared-L7-");
-            let Some(n) =
-                e.vs.strip_prefix(&prefix)
-                    .and_then(|n| n.parse::<u32>().ok())
-            else {
+            let rest = e.vs.strip_prefix(&format!("{cluster}--Shared-L7-"));
+            // `<n>` (global size) or `<infra>-<n>` (the AviInfraSetting's size).
+            let placed = rest.and_then(|r| match r.rsplit_once('-') {
+                Some((infra, n)) => Some((infra_sizes.get(infra).copied()?, n)),
+                None => Some((settings.shard_vs_size.unwrap_or(ShardSize::Large), r)),
+            });
+            let Some((size, n)) = placed else {
                 continue;
             };
+            let n: u32 = n
+                .parse()
+                .unwrap_or_else(|_| panic!("{}: bad shard VS {}", s.name, e.vs));
             let count = size.count().expect("shared VS names need a shard count");
+            let want = md5_shard(&e.host, count);
             assert_eq!(
                 n,
-                md5_shard(&e.host, count),
-                "{} steps[{i}]: {} with {count} shards is on {prefix}{}",
+                want,
+                "{} steps[{i}]: {} with {count} shards is on shard {want}, not {}",
                 s.path.display(),
                 e.host,
-                md5_shard(&e.host, count)
+                e.vs
             );
             checked += 1;
         }
     }
-    assert!(checked > 0, "no expect_shard step was checked");
+    assert!(
+        checked > 20,
+        "only {checked} expect_shard steps were checked"
+    );
 }
 
 #[test]
