@@ -4,17 +4,16 @@
 
 mod kube_support;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
+use std::collections::BTreeMap;
 
-use ako::kube::{IngestConfig, Ingestion, StatusWriter};
+use ako::kube::{Ingestion, StatusWriter};
 use ako::model::{AviGraph, Diagnostic, Kind, ObjectKey};
 use k8s_fixtures::crds::{all_crds, v1alpha1_only_crds};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use kube_support::{caught_up, create_json, eventually, get_dynamic, sim};
+use kube_support::{caught_up, create_json, eventually, get_dynamic, ingest_config, sim};
 
 async fn status_of(c: &kube::Client, key: &ObjectKey) -> Value {
     get_dynamic(c, key).await.data["status"].clone()
@@ -29,13 +28,7 @@ async fn accepted_then_rejected_then_fixed(crds: Vec<CustomResourceDefinition>, 
             "spec": {"virtualhost": {"fqdn": fqdn}}});
         create_json(&c, &obj).await;
     }
-    let cfg = IngestConfig {
-        blocked_namespaces: BTreeSet::new(),
-        openshift: None,
-        node_port_local: false,
-        crd_probe_interval: Duration::from_millis(100),
-        crd_source: "crds/".into(),
-    };
+    let cfg = ingest_config();
     let ing = Ingestion::start(c.clone(), cfg).await.unwrap();
     eventually("synced", || ing.all_synced()).await;
     let good = ObjectKey::new(Kind::HostRule, "default", "good");

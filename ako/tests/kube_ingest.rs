@@ -20,16 +20,15 @@ use serde::Serialize;
 use serde_json::json;
 
 use kube_support::{
-    Logs, api_for, create_json, eventually, failing_client, install_crds, openshift_sim, sim,
+    Logs, api_for, create_json, eventually, failing_client, ingest_config, install_crds,
+    openshift_sim, sim,
 };
 
 fn config(blocked: &[&str]) -> IngestConfig {
     IngestConfig {
         blocked_namespaces: blocked.iter().map(|s| s.to_string()).collect(),
-        openshift: None,
         node_port_local: true,
-        crd_probe_interval: Duration::from_millis(100),
-        crd_source: "ako-crds/".into(),
+        ..ingest_config()
     }
 }
 

@@ -7,10 +7,9 @@
 mod kube_support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use ako::crd::Route;
-use ako::kube::{IngestConfig, Ingestion, StatusWriter};
+use ako::kube::{Ingestion, StatusWriter};
 use ako::model::{AviGraph, AviKey, AviKind, ClusterState, Kind, LbStatus, ObjectKey};
 use k8s_fixtures::build;
 use k8s_fixtures::crds::all_crds;
@@ -20,7 +19,7 @@ use kube::api::{Api, Patch, PatchParams};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use kube_support::{caught_up, create, eventually, get_dynamic, openshift_sim, sim};
+use kube_support::{caught_up, create, eventually, get_dynamic, ingest_config, openshift_sim, sim};
 
 type Vips = BTreeMap<String, Vec<String>>;
 
@@ -69,13 +68,7 @@ async fn lb_service(c: &kube::Client, ns: &str, name: &str) -> ObjectKey {
 }
 
 async fn ingestion(c: &kube::Client) -> Ingestion {
-    let cfg = IngestConfig {
-        blocked_namespaces: BTreeSet::new(),
-        openshift: None,
-        node_port_local: false,
-        crd_probe_interval: Duration::from_millis(100),
-        crd_source: "crds/".into(),
-    };
+    let cfg = ingest_config();
     let ing = Ingestion::start(c.clone(), cfg).await.unwrap();
     eventually("synced", || ing.all_synced()).await;
     ing

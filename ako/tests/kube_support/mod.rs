@@ -298,3 +298,14 @@ pub async fn caught_up(
     }
     ing.snapshot()
 }
+
+/// Ingestion settings for tests: nothing blocked, OpenShift detected, a fast CRD probe.
+pub fn ingest_config() -> ako::kube::IngestConfig {
+    ako::kube::IngestConfig {
+        blocked_namespaces: Default::default(),
+        openshift: None,
+        node_port_local: false,
+        crd_probe_interval: Duration::from_millis(100),
+        crd_source: "ako-crds/".into(),
+    }
+}
