@@ -149,8 +149,7 @@ async fn out_of_band_edits_are_repaired_and_then_left_alone() {
     let vs = g
         .objects
         .keys()
-        .filter(|k| k.kind == AviKind::VirtualService)
-        .last()
+        .rfind(|k| k.kind == AviKind::VirtualService)
         .unwrap()
         .clone();
     let vs_uuid = s.cache().get(&vs).unwrap().uuid.clone();
@@ -329,8 +328,10 @@ async fn an_incomplete_inventory_deletes_nothing() {
     assert_eq!(sim.snapshot().len(), before);
 
     // Both allow it: everything goes but the shared parent's VsVip (F3).
-    let mut keep = AviGraph::default();
-    keep.shared_parents = g.shared_parents.clone();
+    let keep = AviGraph {
+        shared_parents: g.shared_parents.clone(),
+        ..AviGraph::default()
+    };
     let report = s.sync(&keep, true).await;
     assert!(report.errors.is_empty(), "{report:#?}");
     let left: Vec<&AviKey> = s.cache().objects().map(|(k, _)| k).collect();
@@ -361,11 +362,13 @@ async fn another_clusters_look_alike_objects_are_never_touched() {
         ),
         "{report:#?}"
     );
-    let mut empty = AviGraph::default();
-    empty.vrf = g.vrf.clone().map(|mut v| {
-        v.routes.clear();
-        v
-    });
+    let empty = AviGraph {
+        vrf: g.vrf.clone().map(|mut v| {
+            v.routes.clear();
+            v
+        }),
+        ..AviGraph::default()
+    };
     let report = ours.sync(&empty, true).await;
     assert!(report.errors.is_empty(), "{report:#?}");
     assert!(ours.cache().is_empty());
