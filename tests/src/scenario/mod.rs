@@ -15,6 +15,8 @@ mod error;
 mod expect;
 mod faults;
 mod load;
+#[cfg(test)]
+mod load_tests;
 mod manifest;
 mod objref;
 mod pattern;
