@@ -10,7 +10,7 @@ use super::ops::Sim;
 use super::request::Query;
 use super::resources::Resolved;
 use super::selectors::Selector;
-use super::store::ObjKey;
+use super::store::{ObjKey, Raw, parse};
 
 const CONTINUE_TOO_OLD: &str = "The provided continue parameter is too old to display a consistent list result. \
 You can start a new list without the continue parameter, or use the continue token in this response to retrieve \
@@ -39,8 +39,40 @@ pub fn selector(res: &Resolved, q: &Query) -> Result<Selector, ApiError> {
     )
 }
 
-/// The list response for `res` (in `ns`, or all namespaces).
-pub fn list(sim: &Sim, res: &Resolved, ns: Option<&str>, q: &Query) -> Result<Value, ApiError> {
+/// A list answer: envelope fields and the items as JSON text at the requested version.
+pub struct ListOut {
+    pub kind: String,
+    pub api_version: String,
+    pub meta: Value,
+    pub items: Vec<Raw>,
+}
+
+impl ListOut {
+    /// The response body, assembled from the stored text without re-parsing it.
+    pub fn body(&self) -> String {
+        let mut s = format!(
+            "{{\"kind\":{},\"apiVersion\":{},\"metadata\":{},\"items\":[",
+            json!(self.kind),
+            json!(self.api_version),
+            self.meta
+        );
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(item);
+        }
+        s.push_str("]}");
+        s
+    }
+
+    pub fn parsed_items(&self) -> Vec<Value> {
+        self.items.iter().map(|r| parse(r)).collect()
+    }
+}
+
+/// The list of `res` (in `ns`, or all namespaces).
+pub fn list(sim: &Sim, res: &Resolved, ns: Option<&str>, q: &Query) -> Result<ListOut, ApiError> {
     let sel = selector(res, q)?;
     let limit = q
         .get("limit")
@@ -60,20 +92,30 @@ pub fn list(sim: &Sim, res: &Resolved, ns: Option<&str>, q: &Query) -> Result<Va
     let start = cont.as_ref().map(|(_, k)| k);
     let (items, more, remaining, current_rv) =
         sim.store
-            .list(&res.info.gr, ns, start, limit, &|o| sel.matches(o));
+            .list(&res.info.gr, ns, start, limit, &|o| sel.matches_raw(o));
     let list_rv = cont.as_ref().map_or(current_rv, |(rv, _)| *rv);
-    let items = items
-        .iter()
-        .map(|o| sim.at_version(res, o))
-        .collect::<Result<Vec<_>, _>>()?;
+    let items = if res.info.is_crd {
+        items
+            .iter()
+            .map(|o| {
+                sim.at_version(res, &parse(o))
+                    .map(|v| Raw::from(v.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        items
+    };
     let mut meta = json!({"resourceVersion": list_rv.to_string()});
     if let Some(k) = more {
         meta["continue"] = json!(encode_continue(list_rv, &k));
         meta["remainingItemCount"] = json!(remaining);
     }
-    Ok(
-        json!({"kind": res.info.list_kind, "apiVersion": res.api_version(), "metadata": meta, "items": items}),
-    )
+    Ok(ListOut {
+        kind: res.info.list_kind.clone(),
+        api_version: res.api_version(),
+        meta,
+        items,
+    })
 }
 
 #[cfg(test)]

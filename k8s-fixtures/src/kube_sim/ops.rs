@@ -2,8 +2,6 @@
 //! read-modify-write that patch uses), delete with finalizers, namespace and CRD cascades.
 //! Objects are stored at the storage version and converted on the way in and out.
 
-use std::sync::Arc;
-
 use parking_lot::RwLock;
 use serde_json::{Value, json};
 
@@ -231,7 +229,7 @@ impl Sim {
             let read_rv = rv_of(&cur).map(str::to_string);
             let put = self.store.put(gr, key.clone(), stored, |now| {
                 let now = now.ok_or_else(|| PutError::Api(ApiError::not_found(gr, name)))?;
-                let now_rv = rv_of(now).map(str::to_string);
+                let now_rv = Some(now.to_string());
                 if expected.is_some() && expected != now_rv {
                     return Err(PutError::Api(ApiError::conflict(gr, name)));
                 }
@@ -243,7 +241,7 @@ impl Sim {
             });
             match put {
                 Ok(stored) => {
-                    let done = self.finish_if_released(res, &key, &stored)?;
+                    let done = self.finish_if_released(res, &key, stored)?;
                     self.after_write(&done);
                     return self.at_version(res, &done);
                 }
@@ -258,15 +256,15 @@ impl Sim {
         &self,
         res: &Resolved,
         key: &ObjKey,
-        stored: &Arc<Value>,
-    ) -> Result<Arc<Value>, ApiError> {
-        if !(meta::is_terminating(stored) && meta::finalizers_empty(stored)) {
-            return Ok(stored.clone());
+        stored: Value,
+    ) -> Result<Value, ApiError> {
+        if !(meta::is_terminating(&stored) && meta::finalizers_empty(&stored)) {
+            return Ok(stored);
         }
         let removed = self
             .store
             .remove(&res.info.gr, key, |_| Ok::<(), ApiError>(()))?;
-        let removed = removed.unwrap_or_else(|| stored.clone());
+        let removed = removed.unwrap_or(stored);
         self.after_remove(res, key, &removed);
         Ok(removed)
     }
@@ -349,9 +347,7 @@ impl Sim {
                 let _ = self.delete(&r, Some(name), &obj_name, None, None);
             }
         }
-        Ok(self
-            .finish_namespace(name)
-            .unwrap_or_else(|| marked.as_ref().clone()))
+        Ok(self.finish_namespace(name).unwrap_or(marked))
     }
 
     /// Removes a terminating namespace once it holds no objects; returns it if removed.
@@ -367,7 +363,7 @@ impl Sim {
                 Ok::<(), ApiError>(())
             })
             .ok()??;
-        Some(removed.as_ref().clone())
+        Some(removed)
     }
 
     fn after_write(&self, stored: &Value) {

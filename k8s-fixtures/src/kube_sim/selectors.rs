@@ -149,6 +149,16 @@ impl Selector {
         Ok(sel)
     }
 
+    /// Matches everything (no need to look at objects).
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.fields.is_empty()
+    }
+
+    /// Matches stored JSON text (parsed only when there is something to check).
+    pub fn matches_raw(&self, raw: &str) -> bool {
+        self.is_empty() || self.matches(&super::store::parse(raw))
+    }
+
     pub fn matches(&self, obj: &Value) -> bool {
         let labels = obj.pointer("/metadata/labels");
         let label = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);

@@ -165,9 +165,14 @@ fn resource(
         (Method::GET, None) => {
             let l = list::list(sim, &res, ns, q)?;
             if request::wants_table(headers) {
-                ok(table::from_list(&res, &l))
+                ok(table::from_list(&res, &l.parsed_items(), &l.meta))
             } else {
-                ok(l)
+                Ok((
+                    StatusCode::OK,
+                    [(http::header::CONTENT_TYPE, "application/json")],
+                    l.body(),
+                )
+                    .into_response())
             }
         }
         (Method::POST, None) => {
@@ -183,7 +188,7 @@ fn resource(
             q.0.remove("continue");
             let l = list::list(sim, &res, ns, &q)?;
             let mut deleted = Vec::new();
-            for item in l["items"].as_array().into_iter().flatten() {
+            for item in &l.parsed_items() {
                 let name = super::meta::name_of(item);
                 let item_ns = item.pointer("/metadata/namespace").and_then(Value::as_str);
                 match sim.delete(&res, item_ns, name, None, None) {

@@ -1,6 +1,7 @@
-//! The object store: JSON objects per (group, resource, namespace, name), one global
-//! resourceVersion counter, and a bounded event history that watches read from. Knows nothing
-//! about HTTP or metadata rules; it only versions, stores and records.
+//! The object store: objects per (group, resource, namespace, name) kept as compact JSON
+//! text (a parsed `serde_json::Value` costs ~10x the memory), one global resourceVersion
+//! counter, and a bounded event history that watches read from. Knows nothing about HTTP or
+//! metadata rules; it only versions, stores and records.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::ops::Bound;
@@ -15,6 +16,20 @@ use super::resources::GroupResource;
 
 /// (namespace, name); namespace is empty for cluster-scoped objects.
 pub type ObjKey = (String, String);
+
+/// A stored object's JSON text.
+pub type Raw = Arc<str>;
+
+/// Parses stored JSON (written by this store, so it always parses).
+pub fn parse(raw: &str) -> Value {
+    serde_json::from_str(raw).unwrap_or(Value::Null)
+}
+
+#[derive(Clone)]
+struct Entry {
+    rv: u64,
+    raw: Raw,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventType {
@@ -31,9 +46,9 @@ pub struct StoredEvent {
     pub kind: EventType,
     pub namespace: String,
     /// The object after the change (for deletions: as it was, with the deletion's rv).
-    pub object: Arc<Value>,
+    pub object: Raw,
     /// The object before the change (selector transitions turn MODIFIED into ADDED/DELETED).
-    pub previous: Option<Arc<Value>>,
+    pub previous: Option<Raw>,
     pub at: Instant,
 }
 
@@ -46,14 +61,14 @@ pub struct TooOld {
 
 struct Inner {
     rv: u64,
-    tables: HashMap<GroupResource, BTreeMap<ObjKey, Arc<Value>>>,
+    tables: HashMap<GroupResource, BTreeMap<ObjKey, Entry>>,
     history: VecDeque<Arc<StoredEvent>>,
     /// Events with rv > compacted are all in `history`.
     compacted: u64,
     history_limit: usize,
 }
 
-/// Thread-safe store. Readers get `Arc`s; writers get the new resourceVersion.
+/// Thread-safe store. Readers get the JSON text; writers get the stored object back.
 pub struct Store {
     inner: RwLock<Inner>,
     notify: watch::Sender<u64>,
@@ -89,13 +104,18 @@ impl Store {
         self.notify.subscribe()
     }
 
-    pub fn get(&self, gr: &GroupResource, ns: &str, name: &str) -> Option<Arc<Value>> {
+    pub fn get_raw(&self, gr: &GroupResource, ns: &str, name: &str) -> Option<Raw> {
         let inner = self.inner.read();
         inner
             .tables
             .get(gr)?
             .get(&(ns.to_string(), name.to_string()))
-            .cloned()
+            .map(|e| e.raw.clone())
+    }
+
+    /// The stored object, parsed.
+    pub fn get(&self, gr: &GroupResource, ns: &str, name: &str) -> Option<Value> {
+        self.get_raw(gr, ns, name).map(|r| parse(&r))
     }
 
     /// Objects of `gr` (in `ns` if given) after `start` (exclusive), in key order, that pass
@@ -106,8 +126,8 @@ impl Store {
         ns: Option<&str>,
         start: Option<&ObjKey>,
         limit: Option<usize>,
-        keep: &dyn Fn(&Value) -> bool,
-    ) -> (Vec<Arc<Value>>, Option<ObjKey>, usize, u64) {
+        keep: &dyn Fn(&str) -> bool,
+    ) -> (Vec<Raw>, Option<ObjKey>, usize, u64) {
         let inner = self.inner.read();
         let mut out = Vec::new();
         let mut remaining = 0usize;
@@ -118,11 +138,11 @@ impl Store {
                 (None, Some(ns)) => Bound::Included((ns.to_string(), String::new())),
                 (None, None) => Bound::Unbounded,
             };
-            for (key, obj) in table.range((lower, Bound::Unbounded)) {
+            for (key, entry) in table.range((lower, Bound::Unbounded)) {
                 if ns.is_some_and(|ns| key.0 != ns) {
                     break;
                 }
-                if !keep(obj) {
+                if !keep(&entry.raw) {
                     continue;
                 }
                 if limit.is_some_and(|l| out.len() >= l) {
@@ -130,7 +150,7 @@ impl Store {
                     continue;
                 }
                 last = Some(key.clone());
-                out.push(obj.clone());
+                out.push(entry.raw.clone());
             }
         }
         let more = if remaining > 0 { last } else { None };
@@ -172,65 +192,68 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// Stores `obj` (new or replacing) if the current object passes `check`; stamps the new rv.
-    /// `check` sees the current object (if any) under the write lock, so checks are atomic.
+    /// Stores `obj` (new or replacing) if `check` passes; stamps and returns the new rv.
+    /// `check` sees the current object's resourceVersion (if any) under the write lock, so
+    /// checks are atomic.
     pub fn put<E>(
         &self,
         gr: &GroupResource,
         key: ObjKey,
         mut obj: Value,
-        check: impl FnOnce(Option<&Arc<Value>>) -> Result<(), E>,
-    ) -> Result<Arc<Value>, E> {
+        check: impl FnOnce(Option<u64>) -> Result<(), E>,
+    ) -> Result<Value, E> {
         let mut inner = self.inner.write();
         let previous = inner.tables.get(gr).and_then(|t| t.get(&key)).cloned();
-        check(previous.as_ref())?;
+        check(previous.as_ref().map(|e| e.rv))?;
         inner.rv += 1;
         let rv = inner.rv;
         set_rv(&mut obj, rv);
-        let obj = Arc::new(obj);
-        inner
-            .tables
-            .entry(gr.clone())
-            .or_default()
-            .insert(key.clone(), obj.clone());
+        let raw: Raw = Arc::from(obj.to_string());
+        inner.tables.entry(gr.clone()).or_default().insert(
+            key.clone(),
+            Entry {
+                rv,
+                raw: raw.clone(),
+            },
+        );
         let kind = if previous.is_some() {
             EventType::Modified
         } else {
             EventType::Added
         };
-        Self::record(&mut inner, gr, kind, key.0, obj.clone(), previous);
+        Self::record(&mut inner, gr, kind, key.0, raw, previous.map(|e| e.raw));
         drop(inner);
         self.notify.send_replace(rv);
         Ok(obj)
     }
 
-    /// Removes an object if it passes `check`; returns it stamped with the deletion's rv.
+    /// Removes an object if its resourceVersion passes `check`; returns it stamped with the
+    /// deletion's rv.
     pub fn remove<E>(
         &self,
         gr: &GroupResource,
         key: &ObjKey,
-        check: impl FnOnce(&Arc<Value>) -> Result<(), E>,
-    ) -> Result<Option<Arc<Value>>, E> {
+        check: impl FnOnce(u64) -> Result<(), E>,
+    ) -> Result<Option<Value>, E> {
         let mut inner = self.inner.write();
         let Some(current) = inner.tables.get(gr).and_then(|t| t.get(key)).cloned() else {
             return Ok(None);
         };
-        check(&current)?;
+        check(current.rv)?;
         if let Some(t) = inner.tables.get_mut(gr) {
             t.remove(key);
         }
         inner.rv += 1;
         let rv = inner.rv;
-        let mut gone = (*current).clone();
+        let mut gone = parse(&current.raw);
         set_rv(&mut gone, rv);
-        let gone = Arc::new(gone);
         Self::record(
             &mut inner,
             gr,
             EventType::Deleted,
             key.0.clone(),
-            gone.clone(),
-            Some(current),
+            Arc::from(gone.to_string()),
+            Some(current.raw),
         );
         drop(inner);
         self.notify.send_replace(rv);
@@ -242,8 +265,8 @@ impl Store {
         gr: &GroupResource,
         kind: EventType,
         namespace: String,
-        object: Arc<Value>,
-        previous: Option<Arc<Value>>,
+        object: Raw,
+        previous: Option<Raw>,
     ) {
         let rv = inner.rv;
         inner.history.push_back(Arc::new(StoredEvent {

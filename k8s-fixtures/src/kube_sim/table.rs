@@ -87,12 +87,12 @@ fn table(res: &Resolved, rows: Vec<Value>, meta: Value) -> Value {
     json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": columns(res), "rows": rows})
 }
 
-pub fn from_list(res: &Resolved, list: &Value) -> Value {
-    let rows = list["items"]
-        .as_array()
-        .map(|items| items.iter().map(|o| row(res, o)).collect())
-        .unwrap_or_default();
-    table(res, rows, list["metadata"].clone())
+pub fn from_list(res: &Resolved, items: &[Value], meta: &Value) -> Value {
+    table(
+        res,
+        items.iter().map(|o| row(res, o)).collect(),
+        meta.clone(),
+    )
 }
 
 pub fn from_object(res: &Resolved, obj: &Value) -> Value {

@@ -19,7 +19,7 @@ use super::error::ApiError;
 use super::ops::Sim;
 use super::resources::Resolved;
 use super::selectors::Selector;
-use super::store::{EventType, StoredEvent};
+use super::store::{EventType, StoredEvent, parse};
 
 /// Where a watch starts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,11 +65,11 @@ fn visible(spec: &WatchSpec, e: &StoredEvent) -> Option<&'static str> {
     if e.gr != spec.res.info.gr || spec.namespace.as_ref().is_some_and(|ns| *ns != e.namespace) {
         return None;
     }
-    let now = spec.selector.matches(&e.object);
+    let now = spec.selector.matches_raw(&e.object);
     let before = e
         .previous
         .as_ref()
-        .is_some_and(|p| spec.selector.matches(p));
+        .is_some_and(|p| spec.selector.matches_raw(p));
     match e.kind {
         EventType::Added => now.then_some("ADDED"),
         EventType::Deleted => now.then_some("DELETED"),
@@ -86,6 +86,18 @@ fn error_line(e: &ApiError) -> Bytes {
     line("ERROR", &e.status_body())
 }
 
+/// One event line for a stored object: built-ins go out as stored, custom resources are
+/// converted to the watched version first.
+fn object_line(sim: &Sim, spec: &WatchSpec, kind: &str, raw: &str) -> Bytes {
+    if !spec.res.info.is_crd {
+        return Bytes::from(format!("{{\"type\":\"{kind}\",\"object\":{raw}}}\n"));
+    }
+    match sim.at_version(&spec.res, &parse(raw)) {
+        Ok(v) => line(kind, &v),
+        Err(e) => error_line(&e),
+    }
+}
+
 /// The streaming response for one watch.
 pub fn respond(sim: Arc<Sim>, spec: WatchSpec) -> Response {
     let stream = async_stream::stream! {
@@ -97,12 +109,9 @@ pub fn respond(sim: Arc<Sim>, spec: WatchSpec) -> Response {
             Start::After(rv) => rv,
             Start::Snapshot { initial_events_end } => {
                 let ns = spec.namespace.as_deref();
-                let (items, _, _, rv) = sim.store.list(&spec.res.info.gr, ns, None, None, &|o| spec.selector.matches(o));
+                let (items, _, _, rv) = sim.store.list(&spec.res.info.gr, ns, None, None, &|o| spec.selector.matches_raw(o));
                 for o in items {
-                    match sim.at_version(&spec.res, &o) {
-                        Ok(v) => yield line("ADDED", &v),
-                        Err(e) => yield error_line(&e),
-                    }
+                    yield object_line(&sim, &spec, "ADDED", &o);
                 }
                 if initial_events_end {
                     yield bookmark(&spec, rv, true);
@@ -133,10 +142,7 @@ pub fn respond(sim: Arc<Sim>, spec: WatchSpec) -> Response {
                     }
                     cursor = e.rv;
                     if let Some(kind) = visible(&spec, &e) {
-                        match sim.at_version(&spec.res, &e.object) {
-                            Ok(v) => yield line(kind, &v),
-                            Err(err) => yield error_line(&err),
-                        }
+                        yield object_line(&sim, &spec, kind, &e.object);
                     }
                 }
                 if !full || held_until.is_some() {
