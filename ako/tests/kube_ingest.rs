@@ -15,7 +15,7 @@ use k8s_fixtures::crds::{all_crds, v1alpha1_only_crds};
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod, Secret, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
-use kube::api::{DeleteParams, Patch, PatchParams};
+use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use serde::Serialize;
 use serde_json::json;
 
@@ -277,4 +277,33 @@ async fn old_crds_fall_back_to_v1alpha1_with_f30_line_and_switch_after_upgrade()
         ing.with_state(|s| s.get::<HostRule>("default", "old").is_some()),
         "old objects kept"
     );
+}
+
+#[tokio::test]
+async fn a_relist_after_expired_history_drops_a_missed_delete() {
+    let sim = sim(vec![]).await;
+    let admin = sim.client();
+    for name in ["a", "b"] {
+        kube_support::create(&admin, &build::service("default", name).tcp(80, 80).build()).await;
+    }
+    let ing = Ingestion::start(sim.client_named("ako-under-test").unwrap(), ingest_config())
+        .await
+        .unwrap();
+    synced(&ing).await;
+    let has = |name: &str| ing.with_state(|s| s.get::<Service>("default", name).is_some());
+    eventually("a and b ingested", || has("a") && has("b")).await;
+
+    // The watch misses the delete (held back), then its history expires (410).
+    sim.faults()
+        .lag_client("ako-under-test", Duration::from_secs(3600));
+    Api::<Service>::namespaced(admin.clone(), "default")
+        .delete("a", &DeleteParams::default())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(has("a"), "the delete is held back from this client");
+    sim.expire_history();
+    eventually("the relist replaces the kind", || !has("a") && has("b")).await;
+    sim.faults().clear();
+    assert!(ing.all_synced());
 }
