@@ -160,11 +160,16 @@ impl Obj {
 
     /// The stored body with refs in canonical `/api/<type>/<uuid>` form.
     pub fn body(&self) -> Map<String, Value> {
-        self.body_with(|r| Value::String(r.canonical()))
+        self.body_with(|r| Value::String(r.canonical()), true)
     }
 
-    /// The stored body, each ref written by `render_ref`.
-    pub fn body_with(&self, render_ref: impl Fn(&StoredRef) -> Value) -> Map<String, Value> {
+    /// The stored body, each ref written by `render_ref`; top-level fields equal to
+    /// their default only `with_defaults` (off for `skip_default=true`).
+    pub fn body_with(
+        &self,
+        render_ref: impl Fn(&StoredRef) -> Value,
+        with_defaults: bool,
+    ) -> Map<String, Value> {
         // The text was written from a JSON object by `Obj::new`.
         let mut body: Map<String, Value> = serde_json::from_str(&self.compact).unwrap_or_default();
         for r in self.refs.iter() {
@@ -172,7 +177,10 @@ impl Obj {
                 *slot = render_ref(r);
             }
         }
-        if let Some(top) = (self.spec.defs)().get(self.spec.kind) {
+        if let Some(top) = (self.spec.defs)()
+            .get(self.spec.kind)
+            .filter(|_| with_defaults)
+        {
             for (k, f) in &top.fields {
                 if let (Some(d), false) = (&f.default, body.contains_key(k)) {
                     body.insert(k.clone(), d.clone());

@@ -14,6 +14,9 @@ use crate::store::{Draft, Obj, Store};
 /// Fields only the server writes.
 const SERVER_OWNED: &[&str] = &["uuid", "url", "_last_modified"];
 
+/// How redacted fields (private keys) are shown.
+pub const REDACTED: &str = "<sensitive>";
+
 /// Builds the object a create (`old` = None) or update would store;
 /// `Store::commit` stamps and stores it.
 pub fn build(
@@ -39,6 +42,15 @@ pub fn build(
     };
     for f in SERVER_OWNED {
         body.remove(*f);
+    }
+    // A redacted field sent back as it was shown keeps its stored value.
+    for f in spec.redacted {
+        if body.get(*f).and_then(Value::as_str) == Some(REDACTED) {
+            match old.and_then(|o| o.field(f)) {
+                Some(v) => body.insert(f.to_string(), v),
+                None => body.remove(*f),
+            };
+        }
     }
     if let Some(prepare) = spec.prepare {
         prepare(&mut body, old);

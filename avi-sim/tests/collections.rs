@@ -298,3 +298,32 @@ async fn patch_add_and_delete_static_routes() {
     let (s, _) = api.patch(&path, json!({"upsert": {}})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn search_and_skip_default() {
+    let h = sim().await;
+    let api = login(&h).await;
+    api.create("pool", json!({"name": "a", "description": "Front end"}))
+        .await;
+    api.create(
+        "pool",
+        json!({"name": "b", "description": "back end", "default_server_port": 8080}),
+    )
+    .await;
+    let (_, v) = api.get("/api/pool?search=(description,end)").await;
+    assert_eq!(v["count"], 2);
+    let (_, v) = api.get("/api/pool?search=(description,front)").await;
+    assert_eq!(v["count"], 0);
+    let (_, v) = api.get("/api/pool?isearch=(description,front)").await;
+    assert_eq!(v["count"], 1);
+    let (_, v) = api.get("/api/pool?skip_default=true&sort=name").await;
+    let (a, b) = (&v["results"][0], &v["results"][1]);
+    assert!(
+        a.get("default_server_port").is_none(),
+        "80 is the default: {a}"
+    );
+    assert_eq!(b["default_server_port"], 8080);
+    assert!(a.get("lb_algorithm").is_none());
+    let (_, v) = api.get("/api/pool?name=a").await;
+    assert_eq!(v["results"][0]["default_server_port"], 80);
+}

@@ -430,4 +430,10 @@ async fn ssl_private_keys_are_never_echoed() {
         .await;
     assert_eq!(got["key"], "<sensitive>");
     assert!(!got.to_string().contains("PRIVATE"));
+    // PUTting back what was read keeps the key.
+    let path = format!("/api/sslkeyandcertificate/{}", uuid(&c));
+    let (s, _) = api.put(&path, got).await;
+    assert_eq!(s, StatusCode::OK);
+    let stored = h.store().get(&uuid(&c)).unwrap().field("key");
+    assert_eq!(stored, Some(json!("PRIVATE")));
 }

@@ -1,7 +1,7 @@
 //! `GET /api/<type>`: filters (`name`, `name.contains`, `name.icontains`, `name.in`,
 //! `uuid.in`, `created_by`, `refers_to`, `referred_by`, `cloud_ref.name`,
-//! `cloud_ref.uuid`, `cloud_uuid`), `sort`, paging (`page`, `page_size`, `next`,
-//! `previous`), `fields` and `include_name`.
+//! `cloud_ref.uuid`, `cloud_uuid`, `search`, `isearch`), `sort`, paging (`page`,
+//! `page_size`, `next`, `previous`), `fields`, `include_name` and `skip_default`.
 
 use std::cmp::Ordering;
 
@@ -110,8 +110,28 @@ fn matches(store: &Store, o: &Obj, p: &[(String, String)]) -> bool {
         "cloud_ref.name" => cloud_uuid
             .and_then(|u| store.get(u))
             .is_some_and(|c| *c.name == **v),
+        "search" => search(o, v, false),
+        "isearch" => search(o, v, true),
         _ => true,
     })
+}
+
+/// `search=(field,value)`: the field's text contains `value`.
+fn search(o: &Obj, spec: &str, insensitive: bool) -> bool {
+    let inner = spec.trim().trim_start_matches('(').trim_end_matches(')');
+    let Some((field, needle)) = inner.split_once(',') else {
+        return false;
+    };
+    let hay = match o.field(field.trim()) {
+        Some(Value::String(s)) => s,
+        Some(v) => v.to_string(),
+        None => return false,
+    };
+    if insensitive {
+        hay.to_lowercase().contains(&needle.to_lowercase())
+    } else {
+        hay.contains(needle)
+    }
 }
 
 fn compare(a: &Obj, b: &Obj, field: &str) -> Ordering {
@@ -166,6 +186,7 @@ pub fn list(
         include_name: flag(&p, "include_name"),
         fields: fields.as_deref(),
         version: &caller.version,
+        skip_default: flag(&p, "skip_default"),
     };
     let count = found.len();
     let results: Vec<Value> = found

@@ -131,6 +131,7 @@ fn get(req: &Req<'_>, spec: &TypeSpec, uuid: &str) -> Result<Response> {
         include_name: list::flag(&p, "include_name"),
         fields: fields.as_deref(),
         version: &req.caller.version,
+        skip_default: list::flag(&p, "skip_default"),
     };
     Ok(Json(render(&store, obj, &view)).into_response())
 }
@@ -142,6 +143,7 @@ fn written(req: &Req<'_>, store: &Store, obj: &Obj, status: StatusCode) -> Respo
         include_name: true,
         fields: None,
         version: &req.caller.version,
+        skip_default: false,
     };
     let body = render(store, obj, &view);
     let location = body

@@ -13,6 +13,8 @@ pub struct View<'a> {
     pub include_name: bool,
     pub fields: Option<&'a [String]>,
     pub version: &'a Version,
+    /// `skip_default=true`: leave out top-level fields equal to their default.
+    pub skip_default: bool,
 }
 
 /// `<base>/api/<type>/<uuid>[#name]`.
@@ -28,7 +30,10 @@ fn ref_url(store: &Store, view: &View<'_>, path: &str, target: &str) -> String {
 }
 
 pub fn render(store: &Store, obj: &Obj, view: &View<'_>) -> Value {
-    let body = obj.body_with(|r| Value::String(ref_url(store, view, r.path, &r.target)));
+    let body = obj.body_with(
+        |r| Value::String(ref_url(store, view, r.path, &r.target)),
+        !view.skip_default,
+    );
     let defs = (obj.spec.defs)();
     let top = defs.get(obj.spec.kind);
     let mut out = Map::with_capacity(body.len() + 1);
@@ -49,7 +54,7 @@ pub fn render(store: &Store, obj: &Obj, view: &View<'_>) -> Value {
             continue;
         }
         let v = if obj.spec.redacted.contains(&k.as_str()) {
-            Value::String("<sensitive>".into())
+            Value::String(crate::write::REDACTED.into())
         } else {
             v
         };
