@@ -50,12 +50,21 @@ enum State {
     Stopped,
 }
 
+/// How much of a plan one call may run.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Steps in flight at once.
+    pub concurrency: usize,
+    /// No step starts after this; the rest is postponed to the next round.
+    pub deadline: Option<Instant>,
+}
+
 pub(crate) async fn execute(
     client: &AviClient,
     plan: &Plan,
     cache: &mut AviCache,
     book: &mut RetryBook,
-    concurrency: usize,
+    limits: Limits,
     report: &mut PlanReport,
 ) {
     let steps = &plan.steps;
@@ -72,8 +81,11 @@ pub(crate) async fn execute(
     let mut ready: std::collections::VecDeque<usize> =
         (0..steps.len()).filter(|&i| waiting[i] == 0).collect();
     let mut running = FuturesUnordered::new();
+    let mut out_of_time = false;
     loop {
-        while running.len() < concurrency.max(1)
+        out_of_time = out_of_time || limits.deadline.is_some_and(|d| Instant::now() >= d);
+        while !out_of_time
+            && running.len() < limits.concurrency.max(1)
             && let Some(i) = ready.pop_front()
         {
             if book.is_waiting(&keys[i], Instant::now()) {
@@ -112,10 +124,15 @@ pub(crate) async fn execute(
             }
         }
     }
-    // Steps left pending sit in a dependency cycle.
+    // Steps left pending were out of time, or sit in a dependency cycle.
     for (i, s) in state.iter().enumerate() {
         if *s == State::Pending {
-            report.blocked.push(keys[i].clone());
+            let list = if out_of_time {
+                &mut report.postponed
+            } else {
+                &mut report.blocked
+            };
+            list.push(keys[i].clone());
         }
     }
 }

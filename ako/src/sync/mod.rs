@@ -24,6 +24,9 @@ pub use plan::{Op, Plan, Step, StepKey, diff};
 pub use report::PlanReport;
 pub use retry::{DEFAULT_OBJECT_BACKOFF, Failing, RetryBook};
 
+use std::collections::BTreeSet;
+use std::time::Duration;
+
 use tokio::time::Instant;
 
 use crate::avi::{AviClient, Backoff};
@@ -86,6 +89,29 @@ impl Syncer {
     /// One round: re-read what is unread, diff, execute. `may_delete` is the caller's
     /// consent (every watched kind listed, Lease held); the cache must be complete too.
     pub async fn sync(&mut self, graph: &AviGraph, may_delete: bool) -> PlanReport {
+        self.run(graph, may_delete, None).await
+    }
+
+    /// Like [`Self::sync`], but starts no step after `budget`: a large plan (a cold
+    /// sync) is done over several rounds, and changes that arrive meanwhile are served
+    /// in the next one instead of waiting for the whole plan (B20). Steps not started
+    /// are reported as `postponed`.
+    pub async fn sync_within(
+        &mut self,
+        graph: &AviGraph,
+        may_delete: bool,
+        budget: Duration,
+    ) -> PlanReport {
+        self.run(graph, may_delete, Some(Instant::now() + budget))
+            .await
+    }
+
+    async fn run(
+        &mut self,
+        graph: &AviGraph,
+        may_delete: bool,
+        deadline: Option<Instant>,
+    ) -> PlanReport {
         self.cache.read_unread(&self.client, &self.opts.scope).await;
         let plan = diff(graph, &self.cache, may_delete);
         let mut report = PlanReport {
@@ -95,15 +121,18 @@ impl Syncer {
             read_errors: self.cache.read_errors(),
             ..PlanReport::default()
         };
-        let planned: std::collections::BTreeSet<StepKey> =
-            plan.steps.iter().map(Step::key).collect();
+        let planned: BTreeSet<StepKey> = plan.steps.iter().map(Step::key).collect();
         self.book.retain(|k| planned.contains(k));
+        let limits = exec::Limits {
+            concurrency: self.opts.concurrency,
+            deadline,
+        };
         exec::execute(
             &self.client,
             &plan,
             &mut self.cache,
             &mut self.book,
-            self.opts.concurrency,
+            limits,
             &mut report,
         )
         .await;
@@ -113,6 +142,7 @@ impl Syncer {
             errors = report.errors.len(),
             deferred = report.deferred.len(),
             blocked = report.blocked.len(),
+            postponed = report.postponed.len(),
             withheld = report.withheld.len(),
             "sync round done"
         );

@@ -16,6 +16,8 @@ pub struct PlanReport {
     pub deferred: Vec<StepKey>,
     /// Steps not tried because a step they depend on failed or was deferred.
     pub blocked: Vec<StepKey>,
+    /// Steps not started because the round's time budget ran out (next round does them).
+    pub postponed: Vec<StepKey>,
     /// Deletions held back: deleting was not allowed or the inventory is incomplete.
     pub withheld: Vec<StepKey>,
     /// Changes the plan could not express (unread VRF, SE group of another cluster, ...).
@@ -35,6 +37,7 @@ impl PlanReport {
         self.errors.is_empty()
             && self.deferred.is_empty()
             && self.blocked.is_empty()
+            && self.postponed.is_empty()
             && self.withheld.is_empty()
             && self.problems.is_empty()
             && self.read_errors.is_empty()
