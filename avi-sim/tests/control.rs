@@ -172,45 +172,30 @@ async fn ui_lists_objects_with_ref_links() {
     let api = login(&h).await;
     api.create("poolgroup", json!({"name": "pg<x>", "members": []}))
         .await;
-    let index = http_client()
-        .get(format!("{}/sim/ui", h.url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(index.contains("href=\"/sim/ui/poolgroup\""));
-    let page = http_client()
-        .get(format!("{}/sim/ui/pool", h.url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("<table>"));
-    let vrf = http_client()
-        .get(format!("{}/sim/ui/network", h.url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let ui = |page: &str| {
+        let url = format!("{}/sim/{page}", h.url());
+        async move {
+            http_client()
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(ui("ui").await.contains("href=\"/sim/ui/poolgroup\""));
+    assert!(ui("ui/pool").await.contains("<table>"));
+    let networks = ui("ui/network").await;
     assert!(
-        vrf.contains("href=\"/sim/ui/vrfcontext#"),
-        "refs are links: {vrf}"
+        networks.contains("href=\"/sim/ui/vrfcontext#"),
+        "refs are links: {networks}"
     );
-    let pg = http_client()
-        .get(format!("{}/sim/ui/poolgroup", h.url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(pg.contains("pg&lt;x&gt;"), "names are escaped");
+    assert!(
+        ui("ui/poolgroup").await.contains("pg&lt;x&gt;"),
+        "names are escaped"
+    );
 }
 
 #[tokio::test]
