@@ -481,3 +481,39 @@ async fn watch_events_and_expired_versions() {
         other => panic!("expected 410, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn metadata_only_get_list_and_watch() {
+    let sim = kube_sim::spawn().await.unwrap();
+    let cms: Api<ConfigMap> = Api::namespaced(sim.client(), "default");
+    cms.create(&PostParams::default(), &cm("m1", &[("a", "b")]))
+        .await
+        .unwrap();
+    let one = cms.get_metadata("m1").await.unwrap();
+    assert_eq!(one.metadata.labels.unwrap()["a"], "b");
+    assert_eq!(one.types.unwrap().kind, "PartialObjectMetadata");
+    let list = cms.list_metadata(&ListParams::default()).await.unwrap();
+    assert_eq!(list.items.len(), 1);
+    let rv = list.metadata.resource_version.unwrap();
+    let mut w = cms
+        .watch_metadata(&WatchParams::default().timeout(10), &rv)
+        .await
+        .unwrap()
+        .boxed();
+    cms.create(&PostParams::default(), &cm("m2", &[]))
+        .await
+        .unwrap();
+    loop {
+        match w.try_next().await.unwrap().unwrap() {
+            WatchEvent::Added(m) => {
+                assert_eq!(
+                    (m.metadata.name.as_deref(), m.types.unwrap().kind.as_str()),
+                    (Some("m2"), "PartialObjectMetadata")
+                );
+                break;
+            }
+            WatchEvent::Bookmark(_) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}

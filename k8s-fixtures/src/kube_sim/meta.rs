@@ -264,6 +264,11 @@ pub fn prepare_update(
     Ok(out)
 }
 
+/// The `PartialObjectMetadata` form of an object (metadata-only clients).
+pub fn partial(obj: &Value) -> Value {
+    json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": obj.get("metadata").cloned().unwrap_or_else(|| json!({}))})
+}
+
 /// Whether a (possibly terminating) object has no finalizers left.
 pub fn finalizers_empty(obj: &Value) -> bool {
     obj.pointer("/metadata/finalizers")

@@ -141,12 +141,29 @@ pub fn decode_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> 
     }
 }
 
-/// Whether the client asked for a `meta.k8s.io` Table (kubectl get's human output).
-pub fn wants_table(headers: &HeaderMap) -> bool {
-    headers
+/// The representation a client asked for in `Accept` (`as=Table` is kubectl get's human
+/// output, `as=PartialObjectMetadata` what metadata-only watchers use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Full,
+    Table,
+    Metadata,
+}
+
+pub fn shape(headers: &HeaderMap) -> Shape {
+    let accept = headers
         .get(http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("as=Table"))
+        .unwrap_or("");
+    // The first listed representation wins (clients list their preference first).
+    let first = accept.split(',').next().unwrap_or("");
+    if first.contains("as=Table") {
+        Shape::Table
+    } else if first.contains("as=PartialObjectMetadata") {
+        Shape::Metadata
+    } else {
+        Shape::Full
+    }
 }
 
 /// Rejects Accept headers that allow neither JSON nor anything.

@@ -15,9 +15,9 @@ use serde_json::{Value, json};
 use super::error::ApiError;
 use super::ops::{Sim, WriteOpts};
 use super::patch::PatchKind;
-use super::request::{self, Query, Route, Target};
+use super::request::{self, Query, Route, Shape, Target};
 use super::watch::{self, Start, WatchSpec};
-use super::{control, discovery, list, openapi, table};
+use super::{control, discovery, list, meta, openapi, table};
 
 /// What the router needs besides the simulation itself.
 pub struct App {
@@ -164,15 +164,20 @@ fn resource(
         }
         (Method::GET, None) => {
             let l = list::list(sim, &res, ns, q)?;
-            if request::wants_table(headers) {
-                ok(table::from_list(&res, &l.parsed_items(), &l.meta))
-            } else {
-                Ok((
+            match request::shape(headers) {
+                Shape::Table => ok(table::from_list(&res, &l.parsed_items(), &l.meta)),
+                Shape::Metadata => {
+                    let items: Vec<Value> = l.parsed_items().iter().map(meta::partial).collect();
+                    ok(
+                        json!({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1", "metadata": l.meta, "items": items}),
+                    )
+                }
+                Shape::Full => Ok((
                     StatusCode::OK,
                     [(http::header::CONTENT_TYPE, "application/json")],
                     l.body(),
                 )
-                    .into_response())
+                    .into_response()),
             }
         }
         (Method::POST, None) => {
@@ -189,7 +194,7 @@ fn resource(
             let l = list::list(sim, &res, ns, &q)?;
             let mut deleted = Vec::new();
             for item in &l.parsed_items() {
-                let name = super::meta::name_of(item);
+                let name = meta::name_of(item);
                 let item_ns = item.pointer("/metadata/namespace").and_then(Value::as_str);
                 match sim.delete(&res, item_ns, name, None, None) {
                     Ok(v) => deleted.push(v),
@@ -203,10 +208,10 @@ fn resource(
         }
         (Method::GET, Some(name)) => {
             let obj = sim.get(&res, ns, name)?;
-            if request::wants_table(headers) {
-                ok(table::from_object(&res, &obj))
-            } else {
-                ok(obj)
+            match request::shape(headers) {
+                Shape::Table => ok(table::from_object(&res, &obj)),
+                Shape::Metadata => ok(meta::partial(&obj)),
+                Shape::Full => ok(obj),
             }
         }
         (Method::PUT, Some(name)) => {
@@ -266,6 +271,7 @@ fn watch_response(
             .and_then(|t| t.parse::<u64>().ok())
             .map(Duration::from_secs),
         client: client_id(headers),
+        metadata_only: request::shape(headers) == Shape::Metadata,
     };
     Ok(watch::respond(app.sim.clone(), spec))
 }

@@ -79,7 +79,7 @@ fn row(res: &Resolved, obj: &Value) -> Value {
     cells.push(json!(age(obj)));
     json!({
         "cells": cells,
-        "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": obj.get("metadata").cloned().unwrap_or_else(|| json!({}))},
+        "object": super::meta::partial(obj),
     })
 }
 

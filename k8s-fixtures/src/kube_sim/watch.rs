@@ -39,6 +39,8 @@ pub struct WatchSpec {
     pub bookmark_interval: Duration,
     pub timeout: Option<Duration>,
     pub client: String,
+    /// Send `PartialObjectMetadata` instead of whole objects.
+    pub metadata_only: bool,
 }
 
 const PAGE: usize = 1000;
@@ -89,6 +91,9 @@ fn error_line(e: &ApiError) -> Bytes {
 /// One event line for a stored object: built-ins go out as stored, custom resources are
 /// converted to the watched version first.
 fn object_line(sim: &Sim, spec: &WatchSpec, kind: &str, raw: &str) -> Bytes {
+    if spec.metadata_only {
+        return line(kind, &super::meta::partial(&parse(raw)));
+    }
     if !spec.res.info.is_crd {
         return Bytes::from(format!("{{\"type\":\"{kind}\",\"object\":{raw}}}\n"));
     }
