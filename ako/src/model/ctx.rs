@@ -21,6 +21,8 @@ pub struct Env<'c> {
     pub cloud_ref: String,
     pub vrf_ref: String,
     pub vrf_name: &'c str,
+    /// `System-TCP` / `System-UDP` / `System-SCTP` health monitor refs.
+    hm_refs: [String; 3],
 }
 
 impl<'c> Env<'c> {
@@ -35,6 +37,17 @@ impl<'c> Env<'c> {
             cloud_ref: avi_ref("cloud", &c.cloud_name),
             vrf_ref: avi_ref("vrfcontext", vrf_name),
             vrf_name,
+            hm_refs: ["TCP", "UDP", "SCTP"]
+                .map(|p| avi_ref("healthmonitor", &format!("System-{p}"))),
+        }
+    }
+
+    /// The default health monitor ref for a protocol (`TCP`, `UDP`, `SCTP`).
+    pub fn hm_ref(&self, protocol: &str) -> &str {
+        match protocol {
+            "UDP" => &self.hm_refs[1],
+            "SCTP" => &self.hm_refs[2],
+            _ => &self.hm_refs[0],
         }
     }
 
@@ -48,11 +61,11 @@ impl<'c> Env<'c> {
         let mut markers = Vec::with_capacity(1 + extra.len());
         markers.push(Marker {
             key: naming::CLUSTER_MARKER_KEY,
-            values: vec![self.cluster],
+            values: [self.cluster],
         });
         markers.extend(extra.iter().map(|(key, value)| Marker {
             key,
-            values: vec![*value],
+            values: [*value],
         }));
         let cloud = matches!(
             kind,

@@ -136,7 +136,6 @@ fn service(
             (naming::MARKER_SERVICE_NAME, name),
             ("Port", port_text.as_str()),
         ];
-        let hm = format!("System-{proto}");
         objects::pool(
             env,
             out,
@@ -144,7 +143,7 @@ fn service(
             infra,
             &markers,
             &servers,
-            &hm,
+            env.hm_ref(proto),
             &PoolSettings::default(),
         );
         let pool_key = AviKey::new(AviKind::Pool, pool_name);

@@ -1,5 +1,7 @@
 //! Builders shared by the L4 and L7 translations: VsVip and Pool bodies.
 
+use std::borrow::Cow;
+
 use super::backend::Server;
 use super::ctx::{Env, Out, json};
 use super::graph::{AviKey, AviKind, avi_ref};
@@ -59,7 +61,8 @@ pub fn vsvip(
     out.insert(AviKind::VsVip, json(&body), name.clone(), Vec::new());
 }
 
-/// A pool with `servers`; `health_monitor` is the default monitor for its protocol.
+/// A pool with `servers`; `default_hm_ref` is the ref of the default monitor for
+/// its protocol (see [`Env::hm_ref`]).
 #[allow(clippy::too_many_arguments)]
 pub fn pool(
     env: &Env<'_>,
@@ -68,7 +71,7 @@ pub fn pool(
     infra: &Infra<'_>,
     markers: &[(&'static str, &str)],
     servers: &[Server<'_>],
-    health_monitor: &str,
+    default_hm_ref: &str,
     settings: &PoolSettings<'_>,
 ) {
     let mut refs = Vec::new();
@@ -90,12 +93,12 @@ pub fn pool(
         (None, None) => None,
     };
     let health_monitor_refs = if settings.health_monitors.is_empty() {
-        vec![avi_ref("healthmonitor", health_monitor)]
+        vec![Cow::Borrowed(default_hm_ref)]
     } else {
         settings
             .health_monitors
             .iter()
-            .map(|hm| avi_ref("healthmonitor", hm))
+            .map(|hm| Cow::Owned(avi_ref("healthmonitor", hm)))
             .collect()
     };
     let body = wire::Pool {

@@ -2,6 +2,8 @@
 //! Avi REST API takes; `None` / empty fields are left out so a body only says what
 //! AKO decides. References are name-query refs (`/api/<type>?name=<name>`).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 /// Fields every object body starts with.
@@ -19,7 +21,7 @@ pub struct Common<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Marker<'a> {
     pub key: &'a str,
-    pub values: Vec<&'a str>,
+    pub values: [&'a str; 1],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -87,7 +89,7 @@ pub struct Pool<'a> {
     pub common: Common<'a>,
     pub vrf_ref: &'a str,
     pub servers: Vec<Server<'a>>,
-    pub health_monitor_refs: Vec<String>,
+    pub health_monitor_refs: Vec<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub placement_networks: Vec<PlacementNetwork>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -177,7 +177,7 @@ fn insecure_pools(
             // Pools of a shared parent carry the cluster marker only (spec §4.3).
             &[],
             &b.servers,
-            "System-TCP",
+            env.hm_ref("TCP"),
             settings,
         );
         let key = AviKey::new(AviKind::Pool, pool_name);

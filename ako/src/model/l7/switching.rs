@@ -66,7 +66,7 @@ pub fn path_policy(
                 infra,
                 &markers,
                 &b.servers,
-                "System-TCP",
+                env.hm_ref("TCP"),
                 settings,
             );
             let key = AviKey::new(AviKind::Pool, pool_name);
@@ -188,7 +188,12 @@ pub fn add_status<'s>(
     host: &str,
 ) {
     for source in sources {
-        let list = out.graph.status.entry(source.clone()).or_default();
+        if !out.graph.status.contains_key(source) {
+            out.graph.status.insert(source.clone(), Vec::new());
+        }
+        let Some(list) = out.graph.status.get_mut(source) else {
+            continue;
+        };
         match list.iter_mut().find(|s| s.vs.name == vs) {
             Some(s) => s.hostnames.push(host.to_owned()),
             None => list.push(LbStatus {
