@@ -26,6 +26,7 @@ pub fn router() -> Router<Arc<Sim>> {
         .route("/faults", get(faults).post(add_fault).delete(clear_faults))
         .route("/faults/{id}", delete(remove_fault))
         .route("/upgrade", get(upgrade).put(set_upgrade))
+        .route("/sessions/expire", post(expire_sessions))
         .route("/rate-limit", get(rate_limit).put(set_rate_limit))
         .route("/ui", get(crate::ui::index))
         .route("/ui/{type}", get(crate::ui::of_type))
@@ -96,6 +97,11 @@ async fn remove_fault(State(sim): State<Arc<Sim>>, Path(id): Path<u64>) -> Respo
     } else {
         AviError::not_found(format!("no fault {id}")).into_response()
     }
+}
+
+async fn expire_sessions(State(sim): State<Arc<Sim>>) -> StatusCode {
+    sim.sessions.clear();
+    StatusCode::NO_CONTENT
 }
 
 #[derive(Deserialize)]

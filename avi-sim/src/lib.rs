@@ -18,7 +18,9 @@
 //!   [`request_log()`](Handle::request_log) (counts per verb × type and per client,
 //!   `writes(Some(client))`), [`reset()`](Handle::reset), [`dump()`](Handle::dump),
 //!   [`store()`](Handle::store), [`set_upgrade_in_progress`](Handle::set_upgrade_in_progress),
-//!   [`set_rate_limit`](Handle::set_rate_limit), [`save_state`](Handle::save_state).
+//!   [`set_rate_limit`](Handle::set_rate_limit), [`save_state`](Handle::save_state),
+//!   [`expire_sessions`](Handle::expire_sessions),
+//!   [`certificate_pem`](Handle::certificate_pem) (HTTPS mode).
 //!   Dropping the handle stops the server.
 //!
 //! Requests are attributed to a client by the `X-Sim-Client` header, else the remote

@@ -28,6 +28,7 @@ pub async fn spawn(config: Config) -> Result<Handle, StartError> {
     let local = listener.local_addr().map_err(listen_err)?;
     let app = crate::api::router(sim.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let server_handle = axum_server::Handle::new();
+    let mut certificate = None;
     let scheme = match tls {
         None => {
             let server = axum_server::from_tcp(listener)
@@ -41,7 +42,8 @@ pub async fn spawn(config: Config) -> Result<Handle, StartError> {
             "http"
         }
         Some(tls) => {
-            let rustls = crate::tls::rustls_config(&tls).await?;
+            let (rustls, cert_pem) = crate::tls::rustls_config(&tls).await?;
+            certificate = Some(cert_pem);
             let server = axum_server::from_tcp_rustls(listener, rustls)
                 .map_err(listen_err)?
                 .handle(server_handle.clone());
@@ -59,6 +61,7 @@ pub async fn spawn(config: Config) -> Result<Handle, StartError> {
         sim,
         addr: local,
         scheme,
+        certificate,
         server: server_handle,
     })
 }
@@ -68,6 +71,7 @@ pub struct Handle {
     sim: Arc<Sim>,
     addr: SocketAddr,
     scheme: &'static str,
+    certificate: Option<String>,
     server: axum_server::Handle<SocketAddr>,
 }
 
@@ -84,6 +88,15 @@ impl Handle {
     }
     pub fn password(&self) -> &str {
         &self.sim.config.password
+    }
+    /// The server certificate (PEM) in HTTPS mode, for clients that verify it.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate.as_deref()
+    }
+    /// Ends every session (as an idle timeout would): the next call gets 401 and
+    /// clients must log in again.
+    pub fn expire_sessions(&self) {
+        self.sim.sessions.clear();
     }
     /// The controller version reported by /login and /api/initial-data.
     pub fn controller_version(&self) -> String {

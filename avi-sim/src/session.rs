@@ -114,6 +114,10 @@ impl Sessions {
     pub fn get(&self, sid: &str) -> Option<Session> {
         self.sessions.lock().get(sid).cloned()
     }
+    /// Ends every session (tokens stay valid).
+    pub fn clear(&self) {
+        self.sessions.lock().clear();
+    }
     pub fn new_token(&self, user: &str, hours: u64) -> Token {
         let t = Token {
             uuid: format!("usertoken-{}", uuid::Uuid::new_v4()),

@@ -6,22 +6,27 @@ use axum_server::tls_rustls::RustlsConfig;
 use crate::config::Tls;
 use crate::sim::StartError;
 
-pub async fn rustls_config(tls: &Tls) -> Result<RustlsConfig, StartError> {
+/// The server's TLS config and its certificate (PEM), which clients may trust.
+pub async fn rustls_config(tls: &Tls) -> Result<(RustlsConfig, String), StartError> {
     // Another part of the process may have installed a provider already; that is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let err = |e: &dyn std::fmt::Display| StartError::Tls(e.to_string());
-    match tls {
+    let (cert_pem, key_pem) = match tls {
         Tls::SelfSigned => {
             let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
             let cert = rcgen::generate_simple_self_signed(names).map_err(|e| err(&e))?;
-            let cert_pem = cert.cert.pem().into_bytes();
-            let key_pem = cert.signing_key.serialize_pem().into_bytes();
-            RustlsConfig::from_pem(cert_pem, key_pem)
-                .await
-                .map_err(|e| err(&e))
+            (cert.cert.pem(), cert.signing_key.serialize_pem())
         }
-        Tls::Pem { cert, key } => RustlsConfig::from_pem_file(cert, key)
-            .await
-            .map_err(|e| StartError::Tls(format!("{} / {}: {e}", cert.display(), key.display()))),
-    }
+        Tls::Pem { cert, key } => {
+            let read = |p: &std::path::Path| {
+                std::fs::read_to_string(p)
+                    .map_err(|e| StartError::Tls(format!("{}: {e}", p.display())))
+            };
+            (read(cert)?, read(key)?)
+        }
+    };
+    let config = RustlsConfig::from_pem(cert_pem.clone().into_bytes(), key_pem.into_bytes())
+        .await
+        .map_err(|e| err(&e))?;
+    Ok((config, cert_pem))
 }

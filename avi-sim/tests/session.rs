@@ -236,3 +236,67 @@ async fn initial_data_and_cluster_report_the_version() {
     let (_, v) = api.get("/api/cluster/version").await;
     assert_eq!(v["Version"], "22.1.3");
 }
+
+#[tokio::test]
+async fn expired_sessions_get_401_and_log_in_again() {
+    let h = sim().await;
+    let api = login(&h).await;
+    h.expire_sessions();
+    let (s, _) = api.get("/api/pool").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let api = login(&h).await;
+    assert_eq!(api.get("/api/pool").await.0, StatusCode::OK);
+    let r = http_client()
+        .post(format!("{}/sim/sessions/expire", h.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(api.get("/api/pool").await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_generated_certificate_verifies_for_127_0_0_1() {
+    let h = sim_with(Config {
+        tls: Some(Tls::SelfSigned),
+        ..Config::default()
+    })
+    .await;
+    let pem = h.certificate_pem().expect("HTTPS mode has a certificate");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let strict = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(pem.as_bytes()).unwrap()])
+        .build()
+        .unwrap();
+    let r = strict
+        .post(format!("{}/login", h.url()))
+        .form(&[("username", "admin"), ("password", "password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(sim().await.certificate_pem().is_none());
+}
+
+#[tokio::test]
+async fn shared_admin_objects_are_read_only_from_other_tenants() {
+    let h = sim().await;
+    let admin = login(&h).await;
+    let tenant = admin.create("tenant", json!({"name": "team-b"})).await;
+    let b = login(&h).await.tenant("team-b");
+    let cloud = b.by_name("cloud", "Default-Cloud").await;
+    let (s, _) = b
+        .patch(
+            &format!("/api/cloud/{}", uuid(&cloud)),
+            json!({"replace": {"mtu": 9000}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Objects of a tenant keep it from being deleted.
+    b.create("pool", pool("in-b")).await;
+    let (s, v) = admin
+        .delete(&format!("/api/tenant/{}", uuid(&tenant)))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(err(&v).contains("'Pool in-b'"), "{v}");
+}
