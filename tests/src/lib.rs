@@ -1,3 +1,4 @@
 //! Scenario runner.
 
+pub mod runner;
 pub mod scenario;
