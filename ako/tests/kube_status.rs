@@ -284,3 +284,47 @@ async fn route_status_admits_with_the_vip_and_keeps_other_routers() {
         "timestamps do not cause rewrites"
     );
 }
+
+#[tokio::test]
+async fn a_rejected_route_says_why_and_a_route_out_of_scope_loses_our_entry() {
+    let sim = openshift_sim().await;
+    let c = sim.client();
+    let fixture = build::route("default", "web", "web")
+        .host("a.example.com")
+        .build();
+    let route: Route = serde_json::from_value(serde_json::to_value(fixture).unwrap()).unwrap();
+    create(&c, &route).await;
+    let ing = ingestion(&c).await;
+    let key = ObjectKey::new(Kind::Route, "default", "web");
+    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    let why = "edge route default/web has no key and certificate";
+    let diags = vec![ako::model::Diagnostic::error(&key, "InvalidRoute", why)];
+    let (_tx, leader) = watch::channel(true);
+    let mut writer = StatusWriter::new(c.clone(), "c1", leader);
+    let graph = AviGraph::default();
+    assert_eq!(
+        writer
+            .sync(&state, &graph, &Vips::new(), &diags)
+            .await
+            .written,
+        1
+    );
+    let routes: Api<Route> = Api::namespaced(c.clone(), "default");
+    let status = routes.get("web").await.unwrap().status.unwrap();
+    let cond = &status.ingress[0].conditions[0];
+    assert_eq!(
+        (
+            status.ingress[0].router_name.as_deref(),
+            cond.status.as_str(),
+            cond.message.as_deref()
+        ),
+        (Some("ako-c1"), "False", Some(why))
+    );
+    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    assert_eq!(
+        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        1
+    );
+    let status = routes.get("web").await.unwrap().status.unwrap();
+    assert!(status.ingress.is_empty(), "{status:?}");
+}

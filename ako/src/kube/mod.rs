@@ -43,4 +43,4 @@ pub use error::KubeError;
 pub use events::{COMPONENT, DiagnosticReporter, EventType, Events, object_reference};
 pub use ingest::{DEFAULT_CRD_SOURCE, IngestConfig, Ingestion, SECRET_FIELD_SELECTOR};
 pub use lease::{LEASE_NAME, Leadership, LeaseConfig};
-pub use status::StatusWriter;
+pub use status::{StatusReport, StatusWriter};
