@@ -13,19 +13,21 @@
 //! default 2), `AVI_SIM_BENCH_CONCURRENCY` (default 32), `AVI_SIM_BENCH_OBJECTS`
 //! (memory, default 100000).
 
+#[path = "throughput/http.rs"]
+mod http;
+#[path = "throughput/procfs.rs"]
+mod procfs;
+
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use avi_sim::{Config, Handle, Saved, Store};
-use axum::Router;
-use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
-use axum::routing::get;
 use serde_json::{Value, json};
+
+use http::{Bare, Client, MakeReq, Run, bare_server, drive, one_core_server, pool_body};
+use procfs::rss;
 
 const LIST: usize = 1000;
 const PAGE: usize = 200;
@@ -39,269 +41,10 @@ fn env_num(key: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-// ---- /proc readings -------------------------------------------------------------
-
-/// CPU time (user + system) of thread `tid` of this process; /proc counts in USER_HZ (100).
-fn thread_cpu(tid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap_or_default();
-    let rest: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, r)| r.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| rest.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
-}
-
-fn current_tid() -> u32 {
-    std::fs::read_link("/proc/thread-self")
-        .ok()
-        .and_then(|p| p.file_name()?.to_str()?.parse().ok())
-        .unwrap_or(0)
-}
-
-/// Page size from the auxiliary vector (AT_PAGESZ = 6), 4096 if unreadable.
-fn page_size() -> u64 {
-    let auxv = std::fs::read("/proc/self/auxv").unwrap_or_default();
-    let words: Vec<u64> = auxv
-        .chunks_exact(8)
-        .map(|c| u64::from_ne_bytes(c.try_into().unwrap_or([0; 8])))
-        .collect();
-    words
-        .chunks_exact(2)
-        .find(|kv| kv[0] == 6)
-        .map(|kv| kv[1])
-        .unwrap_or(4096)
-}
-
-/// Resident set size in bytes (`/proc/self/statm`, second field).
-fn rss() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    pages * page_size()
-}
-
-// ---- servers, one core each ------------------------------------------------------
-
-struct Server {
-    url: String,
-    tid: u32,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// Runs the server `start` makes on a current_thread runtime of its own thread.
-fn one_core_server<F, Fut, G>(start: F) -> (Server, G)
-where
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = (String, G)>,
-    G: Clone + Send + 'static,
-{
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let (url, guard) = start().await;
-            let _ = ready_tx.send((url, current_tid(), guard.clone()));
-            let _ = stop_rx.await;
-            drop(guard);
-        });
-    });
-    let (url, tid, guard) = ready_rx.recv().expect("server thread started");
-    let server = Server {
-        url,
-        tid,
-        stop: Some(stop_tx),
-        thread: Some(thread),
-    };
-    (server, guard)
-}
-
-/// What the bare axum server answers: a pool as avi-sim renders it and a page of them.
-struct Bare {
-    one: Value,
-    page: Value,
-}
-
-async fn bare_get(State(b): State<Arc<Bare>>, RawQuery(q): RawQuery) -> impl IntoResponse {
-    let v = if q.unwrap_or_default().contains("name=") {
-        &b.one
-    } else {
-        &b.page
-    };
-    let body = serde_json::to_vec(v).unwrap_or_default();
-    ([(header::CONTENT_TYPE, "application/json")], body)
-}
-
-async fn bare_post(body: axum::body::Bytes) -> impl IntoResponse {
-    let mut v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    v["uuid"] = json!(format!("pool-{}", uuid::Uuid::new_v4()));
-    let out = serde_json::to_vec(&v).unwrap_or_default();
-    (
-        StatusCode::CREATED,
-        [(header::CONTENT_TYPE, "application/json")],
-        out,
-    )
-}
-
-async fn bare_server(bare: Arc<Bare>) -> (String, ()) {
-    let app = Router::new()
-        .route("/api/pool", get(bare_get).post(bare_post))
-        .with_state(bare);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (url, ())
-}
-
-// ---- client ----------------------------------------------------------------------
-
-/// A logged-in reqwest client sending what the SDKs send.
-#[derive(Clone)]
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
-    csrf: String,
-}
-
-impl Client {
-    /// A client without a session (for the bare server, which ignores sessions).
-    fn anonymous(base: &str) -> Client {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(1024)
-            .build()
-            .expect("client");
-        Client {
-            http,
-            base: base.to_string(),
-            cookie: String::new(),
-            csrf: String::new(),
-        }
-    }
-
-    async fn login(base: &str, user: &str, password: &str) -> Client {
-        let Client { http, .. } = Client::anonymous(base);
-        let resp = http
-            .post(format!("{base}/login"))
-            .form(&[("username", user), ("password", password)])
-            .send()
-            .await
-            .expect("login");
-        let mut jar = HashMap::new();
-        for c in resp.cookies() {
-            jar.insert(c.name().to_string(), c.value().to_string());
-        }
-        let csrf = jar.get("csrftoken").cloned().unwrap_or_default();
-        let sid = jar.get("sessionid").cloned().unwrap_or_default();
-        Client {
-            http,
-            base: base.to_string(),
-            cookie: format!("csrftoken={csrf}; sessionid={sid}; avi-sessionid={sid}"),
-            csrf,
-        }
-    }
-
-    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", self.base))
-            .header("Cookie", &self.cookie)
-            .header("X-CSRFToken", &self.csrf)
-            .header("Referer", &self.base)
-            .header("X-Avi-Version", "30.2.1")
-            .header("X-Avi-Tenant", "admin")
-            .header("Content-Type", "application/json")
-    }
-}
-
-fn pool_body(name: &str) -> Value {
-    json!({"name": name, "created_by": "bench",
-        "health_monitor_refs": ["/api/healthmonitor?name=System-HTTP"],
-        "servers": [{"ip": {"addr": "10.1.1.1", "type": "V4"}, "port": 8080},
-                    {"ip": {"addr": "10.1.1.2", "type": "V4"}, "port": 8080}]})
-}
-
-type MakeReq = Arc<dyn Fn(&Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
-
-struct Run {
-    ok: u64,
-    failed: u64,
-    wall: Duration,
-    server_cpu: Duration,
-}
-
-impl Run {
-    fn per_sec(&self) -> f64 {
-        self.ok as f64 / self.wall.as_secs_f64()
-    }
-    /// Requests per second of server CPU: the rate one fully busy core would serve.
-    fn per_core(&self) -> f64 {
-        self.ok as f64 / self.server_cpu.as_secs_f64().max(1e-3)
-    }
-}
-
-/// `concurrency` tasks each sending requests back to back on kept-alive connections.
-async fn drive(client: &Client, tid: u32, secs: u64, concurrency: u64, make: MakeReq) -> Run {
-    let counter = Arc::new(AtomicU64::new(0));
-    let failed = Arc::new(AtomicU64::new(0));
-    let ok = Arc::new(AtomicU64::new(0));
-    let cpu0 = thread_cpu(tid);
-    let start = Instant::now();
-    let deadline = start + Duration::from_secs(secs);
-    let tasks: Vec<_> = (0..concurrency)
-        .map(|_| {
-            let (c, make, counter) = (client.clone(), make.clone(), counter.clone());
-            let (ok, failed) = (ok.clone(), failed.clone());
-            tokio::spawn(async move {
-                while Instant::now() < deadline {
-                    let i = counter.fetch_add(1, Ordering::Relaxed);
-                    let good = match make(&c, i).send().await {
-                        Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
-                        Err(_) => false,
-                    };
-                    let n = if good { &ok } else { &failed };
-                    n.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        let _ = t.await;
-    }
-    Run {
-        ok: ok.load(Ordering::Relaxed),
-        failed: failed.load(Ordering::Relaxed),
-        wall: start.elapsed(),
-        server_cpu: thread_cpu(tid).saturating_sub(cpu0),
-    }
-}
-
 fn report(op: &str, unit_per_req: f64, sim: &Run, bare: &Run, target: &str) {
     let fails = sim.failed + bare.failed;
     println!(
-        "  {op:<22} avi-sim {:>9.0} req/s ({:>7.0}/s per server core)   bare axum {:>9.0} req/s ({:>7.0}/s per core)   avi-sim/bare {:.2}{}{}",
+        "  {op:<22} avi-sim {:>9.0} req/s ({:>7.0}/s per server core)   bare axum {:>9.0} req/s ({:>7.0}/s per core)   avi-sim/bare per core {:.2}{}{}",
         sim.per_sec() * unit_per_req,
         sim.per_core() * unit_per_req,
         bare.per_sec() * unit_per_req,
