@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use jiff::Timestamp;
+
 use serde::{Serialize, Serializer};
 
 /// The Kubernetes kinds the model reads.
@@ -113,4 +115,14 @@ impl Serialize for ObjectKey {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// Sort key of a source object: creation time, then key. The senior object wins
+/// every conflict (TLS claims, duplicate rules), so results do not depend on the
+/// order objects arrived in.
+pub type Seniority<'s> = (Option<Timestamp>, &'s ObjectKey);
+
+/// The seniority of `obj`, whose key is `key`.
+pub fn seniority<'s, T: kube::Resource>(key: &'s ObjectKey, obj: &T) -> Seniority<'s> {
+    (obj.meta().creation_timestamp.as_ref().map(|t| t.0), key)
 }

@@ -4,11 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
-
 use super::ctx::Out;
 use super::graph::Diagnostic;
-use super::key::ObjectKey;
+use super::key::{ObjectKey, seniority};
 use super::objects::PoolSettings;
 use super::scope::Namespaces;
 use super::state::ClusterState;
@@ -54,13 +52,6 @@ impl<'s> Rules<'s> {
     pub fn alias_count(&self, fqdn: &str) -> usize {
         self.hosts.get(fqdn).map_or(0, |h| h.aliases.len())
     }
-}
-
-fn seniority<'s, T: kube::Resource>(
-    key: &'s ObjectKey,
-    obj: &T,
-) -> (Option<Timestamp>, &'s ObjectKey) {
-    (obj.meta().creation_timestamp.as_ref().map(|t| t.0), key)
 }
 
 pub fn resolve<'s>(

@@ -13,6 +13,19 @@ use crate::model::key::ObjectKey;
 /// (infra, host, path, exact) -> sources routing it, in seniority order.
 pub type Seen<'s> = BTreeMap<(usize, &'s str, &'s str, bool), Vec<&'s ObjectKey>>;
 
+/// Runs `f` on each in-scope source (with its infra index), senior first, sharing
+/// one duplicate detector.
+pub fn senior_first<'s, T>(
+    mut sources: Vec<(Seniority<'s>, &'s T, usize)>,
+    mut f: impl FnMut(Seniority<'s>, &'s T, usize, &mut Seen<'s>),
+) {
+    sources.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut seen = Seen::new();
+    for (seniority, obj, infra) in sources {
+        f(seniority, obj, infra, &mut seen);
+    }
+}
+
 /// Where a source's paths for a host go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placement {

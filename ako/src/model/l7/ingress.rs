@@ -11,7 +11,7 @@ use super::claims::{self, Placement, Seen};
 use super::table::{HostTable, PathRoute, Seniority, TlsMaterial};
 use crate::model::ctx::{Env, Out};
 use crate::model::graph::Diagnostic;
-use crate::model::key::{Kind, ObjectKey};
+use crate::model::key::{Kind, ObjectKey, seniority};
 use crate::model::scope::{self, ClassDecision, Infras, Namespaces};
 use crate::model::state::ClusterState;
 
@@ -39,15 +39,12 @@ pub fn collect<'s>(
         if let ClassDecision::Serve(infra) =
             scope::ingress_class(state, infras, env.cfg, key, ing, out)
         {
-            let created = ing.metadata.creation_timestamp.as_ref().map(|t| t.0);
-            candidates.push(((created, key), ing.as_ref(), infra));
+            candidates.push((seniority(key, ing.as_ref()), ing.as_ref(), infra));
         }
     }
-    candidates.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut seen = Seen::new();
-    for (seniority, ing, infra) in candidates {
-        ingress(env, out, state, seniority, ing, infra, table, &mut seen);
-    }
+    claims::senior_first(candidates, |senior, ing, infra, seen| {
+        ingress(env, out, state, senior, ing, infra, table, seen);
+    });
 }
 
 #[allow(clippy::too_many_arguments)]

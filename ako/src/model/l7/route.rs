@@ -12,6 +12,7 @@ use super::table::{HostTable, PathRoute, Seniority, TlsMaterial};
 use crate::crd::Route;
 use crate::model::ctx::{Env, Out};
 use crate::model::graph::Diagnostic;
+use crate::model::key::seniority;
 use crate::model::scope::{self, Infras, Namespaces};
 use crate::model::state::ClusterState;
 
@@ -33,15 +34,12 @@ pub fn collect<'s>(
         }
         let annotations = route.metadata.annotations.as_ref();
         if let Some(infra) = scope::annotated_infra(infras, key, annotations, out) {
-            let created = route.metadata.creation_timestamp.as_ref().map(|t| t.0);
-            candidates.push(((created, key), route.as_ref(), infra));
+            candidates.push((seniority(key, route.as_ref()), route.as_ref(), infra));
         }
     }
-    candidates.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut seen = Seen::new();
-    for (seniority, route, infra) in candidates {
-        one(env, out, state, seniority, route, infra, table, &mut seen);
-    }
+    claims::senior_first(candidates, |senior, route, infra, seen| {
+        one(env, out, state, senior, route, infra, table, seen);
+    });
 }
 
 #[allow(clippy::too_many_arguments)]

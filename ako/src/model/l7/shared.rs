@@ -169,23 +169,9 @@ fn insecure_pools(
             ing,
             route_svc,
         );
-        objects::pool(
-            env,
-            out,
-            pool_name.clone(),
-            infra,
-            // Pools of a shared parent carry the cluster marker only (spec §4.3).
-            &[],
-            &b.servers,
-            env.hm_ref("TCP"),
-            settings,
-        );
-        let key = AviKey::new(AviKind::Pool, pool_name);
-        members.push(wire::PoolGroupMember {
-            pool_ref: key.to_ref(),
-            priority_label: None,
-            ratio: b.ratio,
-        });
+        // Pools of a shared parent carry the cluster marker only (spec §4.3).
+        let (key, member) = switching::pool_member(env, out, infra, pool_name, &[], b, settings);
+        members.push(member);
         labels.push(naming::priority_label(host, route.path));
         pool_keys.push(key);
     }

@@ -3,7 +3,7 @@
 //! ordered longest match first, Exact before Prefix, and a Prefix matches on
 //! path-element boundaries (`/api` matches `/api` and `/api/x`, not `/apix`).
 
-use super::table::PathRoute;
+use super::table::{Backend, PathRoute};
 use crate::model::ctx::{Env, Out, json};
 use crate::model::graph::{AviKey, AviKind, LbStatus};
 use crate::model::objects::{self, PoolSettings};
@@ -59,22 +59,8 @@ pub fn path_policy(
             if let Some(infra_name) = infra.name {
                 markers.push((naming::MARKER_INFRA_SETTING_NAME, infra_name));
             }
-            objects::pool(
-                env,
-                out,
-                pool_name.clone(),
-                infra,
-                &markers,
-                &b.servers,
-                env.hm_ref("TCP"),
-                settings,
-            );
-            let key = AviKey::new(AviKind::Pool, pool_name);
-            members.push(wire::PoolGroupMember {
-                pool_ref: key.to_ref(),
-                priority_label: None,
-                ratio: b.ratio,
-            });
+            let (key, member) = pool_member(env, out, infra, pool_name, &markers, b, settings);
+            members.push(member);
             pool_keys.push(key);
         }
         let pg = wire::PoolGroup {
@@ -117,6 +103,36 @@ pub fn path_policy(
     };
     out.insert(AviKind::HttpPolicySet, json(&body), ps_name.clone(), refs);
     AviKey::new(AviKind::HttpPolicySet, ps_name)
+}
+
+/// A backend's pool and its pool-group member (no priority label).
+#[allow(clippy::too_many_arguments)]
+pub fn pool_member(
+    env: &Env<'_>,
+    out: &mut Out,
+    infra: &Infra<'_>,
+    pool_name: String,
+    markers: &[(&'static str, &str)],
+    b: &Backend<'_>,
+    settings: &PoolSettings<'_>,
+) -> (AviKey, wire::PoolGroupMember<'static>) {
+    objects::pool(
+        env,
+        out,
+        pool_name.clone(),
+        infra,
+        markers,
+        &b.servers,
+        env.hm_ref("TCP"),
+        settings,
+    );
+    let key = AviKey::new(AviKind::Pool, pool_name);
+    let member = wire::PoolGroupMember {
+        pool_ref: key.to_ref(),
+        priority_label: None,
+        ratio: b.ratio,
+    };
+    (key, member)
 }
 
 fn path_match(criteria: &'static str, s: String) -> wire::PathMatch {

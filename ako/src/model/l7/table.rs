@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use jiff::Timestamp;
-
 use crate::model::backend::Server;
 use crate::model::key::ObjectKey;
 
@@ -61,8 +59,7 @@ pub struct TlsMaterial<'s> {
     pub redirect: bool,
 }
 
-/// Sort key of a source: creation time, then key (earlier wins every conflict).
-pub type Seniority<'s> = (Option<Timestamp>, &'s ObjectKey);
+pub use crate::model::key::Seniority;
 
 /// Everything routed to one host (for one infra setting).
 #[derive(Debug, Clone)]

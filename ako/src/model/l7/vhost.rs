@@ -58,6 +58,15 @@ fn certs(
     keys
 }
 
+/// Markers of a host's own VS: Host, and InfrasettingName with an infra setting.
+fn host_markers<'a>(host: &'a str, infra: &Infra<'a>) -> Vec<(&'static str, &'a str)> {
+    let mut markers = vec![(naming::MARKER_HOST, host)];
+    if let Some(infra_name) = infra.name {
+        markers.push((naming::MARKER_INFRA_SETTING_NAME, infra_name));
+    }
+    markers
+}
+
 /// HostRule overrides on a host VS (spec §10.3).
 fn apply_host_rule(vs: &mut wire::VirtualService<'_>, ho: &HostOverride<'_>) {
     if let Some(enabled) = ho.enabled {
@@ -121,10 +130,7 @@ pub fn sni_child(
         naming::sni_httppolicyset(env.cluster, infra.name, &tls.claimed_by.namespace, host);
     let ps = switching::path_policy(env, out, infra, host, &routes, rules, false, ps_name);
     let name = naming::sni_child_vs(env.cluster, infra.name, host);
-    let mut markers = vec![(naming::MARKER_HOST, host)];
-    if let Some(infra_name) = infra.name {
-        markers.push((naming::MARKER_INFRA_SETTING_NAME, infra_name));
-    }
+    let markers = host_markers(host, infra);
     let mut vs = wire::VirtualService::new(
         env.common(AviKind::VirtualService, &name, &markers),
         &infra.seg_ref,
@@ -197,10 +203,7 @@ pub fn dedicated(
         index: HTTP_POLICY_INDEX,
         http_policy_set_ref: ps.to_ref(),
     });
-    let mut markers = vec![(naming::MARKER_HOST, host)];
-    if let Some(infra_name) = infra.name {
-        markers.push((naming::MARKER_INFRA_SETTING_NAME, infra_name));
-    }
+    let markers = host_markers(host, infra);
     let mut vs = wire::VirtualService::new(
         env.common(AviKind::VirtualService, &name, &markers),
         &infra.seg_ref,
