@@ -33,7 +33,7 @@ fn subset(full: &AviGraph, rng: &mut Lcg) -> AviGraph {
     let mut keep: BTreeSet<AviKey> = full
         .objects
         .keys()
-        .filter(|_| rng.next() % 2 == 0)
+        .filter(|_| rng.next().is_multiple_of(2))
         .cloned()
         .collect();
     let mut todo: Vec<AviKey> = keep.iter().cloned().collect();
