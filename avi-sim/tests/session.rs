@@ -300,3 +300,20 @@ async fn shared_admin_objects_are_read_only_from_other_tenants() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert!(err(&v).contains("'Pool in-b'"), "{v}");
 }
+
+#[tokio::test]
+async fn vrf_of_admin_from_another_tenant_is_cannot_modify_vrfcontext() {
+    let h = sim().await;
+    let admin = login(&h).await;
+    admin.create("tenant", json!({"name": "team-c"})).await;
+    let c = login(&h).await.tenant("team-c");
+    let vrf = c.by_name("vrfcontext", "global").await;
+    let (s, v) = c
+        .patch(
+            &format!("/api/vrfcontext/{}", uuid(&vrf)),
+            json!({"add": {"static_routes": []}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(err(&v).contains("Cannot modify VrfContext"), "{v}");
+}

@@ -212,10 +212,11 @@ fn update(
     let store = req.sim.store.write();
     let old = find(&store, spec, req.caller, uuid)?.clone();
     if spec.tenant_scoped && *old.tenant != *req.caller.tenant {
-        return Err(AviError::forbidden(format!(
-            "{} {} belongs to another tenant and cannot be modified from this tenant",
-            spec.kind, old.name
-        )));
+        let from = format!("{} {} of another tenant", spec.kind, old.name);
+        return Err(match spec.foreign_write_error {
+            Some(text) => AviError::bad_request(format!("{text}: {from}")),
+            None => AviError::forbidden(format!("{from} cannot be modified from this tenant")),
+        });
     }
     let body = if is_patch {
         let mut merged = old.body();

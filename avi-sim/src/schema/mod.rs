@@ -91,6 +91,9 @@ pub struct TypeSpec {
     pub unique_items: &'static [(&'static str, &'static str)],
     /// Top-level fields never echoed back (private keys).
     pub redacted: &'static [&'static str],
+    /// A write from another tenant to a shared admin object is a 400 with this text
+    /// (what clients match on) instead of the generic 403.
+    pub foreign_write_error: Option<&'static str>,
     /// Fixes up the body before validation (legacy field names, server-assigned ids).
     pub prepare: Option<Prepare>,
     /// Rules the tables cannot express (after refs are resolved).
@@ -112,6 +115,7 @@ impl TypeSpec {
         list_keys: &[],
         unique_items: &[],
         redacted: &[],
+        foreign_write_error: None,
         prepare: None,
         check: None,
     };

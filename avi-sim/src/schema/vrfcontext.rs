@@ -1,4 +1,5 @@
-//! VrfContext (global, management per cloud): static routes keep unique route_ids.
+//! VrfContext (global, management per cloud): static routes keep unique route_ids;
+//! changing admin's vrf from another tenant is the 400 AKO retries as tenant admin.
 use super::defs::Defs;
 use super::{NameScope, TypeSpec, summary_defs};
 
@@ -15,5 +16,6 @@ pub static SPEC: TypeSpec = TypeSpec {
     cloud_scoped: true,
     list_keys: &[("static_routes", "route_id")],
     unique_items: &[("static_routes", "route_id")],
+    foreign_write_error: Some("Cannot modify VrfContext"),
     ..TypeSpec::BASE
 };
