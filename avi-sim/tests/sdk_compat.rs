@@ -1,6 +1,7 @@
 //! Compatibility with the official Avi Python SDK (`avisdk`): starts the standalone
 //! `avi-sim` binary on a free port (plain HTTP, and HTTPS with its generated
-//! self-signed certificate) and runs `tests/python/sdk_compat.py` against it.
+//! self-signed certificate and `--basic-auth`) and runs `tests/python/sdk_compat.py`
+//! against it.
 //!
 //! The interpreter is `$AVISDK_PYTHON` (set by ci/test), else `<workspace>/.venv/bin/python`;
 //! without either the test fails and says to run ci/test — CI must never skip it.
@@ -102,9 +103,8 @@ fn start_sim(https: bool) -> (Proc, u16) {
         cmd.args(["--port", &port.to_string(), "--password", PASSWORD])
             .args(["--controller-version", VERSION])
             .env("RUST_LOG", "warn");
-        if !https {
-            cmd.arg("--http");
-        }
+        // HTTPS also switches basic auth on, so the script checks it off and on.
+        cmd.arg(if https { "--basic-auth" } else { "--http" });
         let mut sim = Proc::start(&mut cmd);
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -132,6 +132,9 @@ fn run_script(https: bool) {
         .args(["--host", "127.0.0.1", "--port", &port.to_string()])
         .args(["--scheme", scheme, "--username", avi_sim::DEFAULT_USERNAME])
         .args(["--password", PASSWORD, "--controller-version", VERSION]);
+    if https {
+        cmd.arg("--basic-auth");
+    }
     let mut py = Proc::start(&mut cmd);
     let deadline = Instant::now() + SCRIPT_DEADLINE;
     let status = loop {

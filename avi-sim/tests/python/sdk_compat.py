@@ -11,6 +11,7 @@ Prints each step; exits 1 with a message naming the first mismatch.
 """
 
 import argparse
+import base64
 import json
 import logging
 import os
@@ -147,11 +148,12 @@ def login(args, sim):
     check(r.json()["version"]["Version"] == ver["Version"], "initial-data", r.json())
     r = status(api.get("cluster", api_version="20.1.1"), 200, "GET as 20.1.1")
     check(r.headers.get("AVI_API_VERSION") == "20.1.1", "echoed version", dict(r.headers))
-    try:
-        api.get_object_by_name("pool", "x", api_version="99.1.1")
-        raise Mismatch("get_object_by_name with X-Avi-Version 99.1.1 did not raise")
-    except AviServerError as e:
-        check("Invalid version" in str(e.args[0]), "Invalid version text", e.args[0])
+    for bad in ("99.1.1", "17.1.1"):  # above the controller, below its min_version
+        try:
+            api.get_object_by_name("pool", "x", api_version=bad)
+            raise Mismatch(f"get_object_by_name with X-Avi-Version {bad} did not raise")
+        except AviServerError as e:
+            check("Invalid version" in str(e.args[0]), "Invalid version text", e.args[0])
     return api
 
 
@@ -464,9 +466,48 @@ def session_recovery(api, sim):
     )
     status(api.delete_by_name("pool", "after-csrf"), 204, "DELETE after-csrf")
 
-    step("basic auth is off by default: 401 without a session")
-    r = sim.http.get(sim.prefix + "/api/pool", auth=("admin", "x"))
-    status(r, 401, "basic auth refused")
+
+
+def other_logins(api, args, sim):
+    step("API token: POST /api/user-token, then ApiSession(token=...) logs in with it")
+    tok = status(api.post("user-token", data={"hours": 1}), 201, "POST user-token").json()
+    check(tok.get("token") and tok.get("uuid"), "user-token answer", tok)
+    listed = status(api.get("user-token"), 200, "GET user-token").json()
+    check(tok["token"] in [t["token"] for t in listed["results"]], "token listed", listed)
+    controller = args.host if args.scheme == "https" else f"http://{args.host}"
+    tapi = ApiSession(controller, args.username, token=tok["token"], port=args.port, verify=False)
+    check(tapi.remote_api_version.get("Version") == args.controller_version, "token login")
+    status(tapi.get("cluster"), 200, "GET with the token session")
+    status(tapi.post("logout"), 200, "logout of the token session")
+    tapi.delete_session()
+    status(api.delete("user-token/" + tok["uuid"]), 204, "DELETE user-token")
+    try:
+        ApiSession(controller, args.username, token=tok["token"], port=args.port, verify=False)
+        raise Mismatch("login with a deleted token succeeded")
+    except APIError as e:
+        check(e.rsp is not None and e.rsp.status_code == 401, "deleted token: 401", e.rsp)
+
+    basic = "Basic " + base64.b64encode(f"{args.username}:{args.password}".encode()).decode()
+    if not args.basic_auth:
+        step("basic auth is off by default: 401 without a session")
+        r = sim.http.get(sim.prefix + "/api/pool", headers={"Authorization": basic})
+        status(r, 401, "basic auth refused")
+        return
+    step("basic auth (--basic-auth): ApiSession(user_hdrs={'Authorization': 'Basic ...'})")
+    bapi = ApiSession(
+        controller, args.username, port=args.port, verify=False,
+        user_hdrs={"Authorization": basic},
+    )
+    sim.clear_log()
+    p = status(bapi.post("pool", data={"name": "basic-pool"}), 201, "POST with basic auth")
+    got = bapi.get_object_by_name("pool", "basic-pool")
+    check(got is not None and got["uuid"] == p.json()["uuid"], "GET with basic auth", got)
+    status(bapi.delete("pool/" + got["uuid"]), 204, "DELETE with basic auth")
+    logins = [e for e in sim.log() if e[1] == "/login"]
+    check(not logins, "basic auth needs no /login", logins)
+    wrong = "Basic " + base64.b64encode(f"{args.username}:nope".encode()).decode()
+    r = sim.http.get(sim.prefix + "/api/pool", headers={"Authorization": wrong})
+    status(r, 401, "basic auth with a wrong password")
 
 
 def logout(api, args, sim):
@@ -496,6 +537,7 @@ def main():
     ap.add_argument("--username", default="admin")
     ap.add_argument("--password", default="password")
     ap.add_argument("--controller-version", default="30.2.1")
+    ap.add_argument("--basic-auth", action="store_true", help="the sim runs with --basic-auth")
     ap.add_argument("--verbose", action="store_true", help="show the SDK's own log")
     args = ap.parse_args()
     # The SDK logs the refusals this script provokes; keep them out unless asked.
@@ -511,6 +553,7 @@ def main():
         pagination(api, sim)
         tenants(api, args)
         session_recovery(api, sim)
+        other_logins(api, args, sim)
         logout(api, args, sim)
     except Mismatch as e:
         print(f"FAIL in step '{STEP[0]}': {e}", flush=True)
