@@ -36,7 +36,9 @@ pub enum Placement {
 }
 
 /// Claims `host` for a source (with its TLS material when secure); `None` when the
-/// claim is refused (diagnostic given).
+/// claim is refused (diagnostic given). `strict` is `fqdnReusePolicy: Strict`: the
+/// senior source's namespace owns the host.
+#[allow(clippy::too_many_arguments)]
 pub fn claim<'t, 's>(
     out: &mut Out,
     table: &'t mut HostTable<'s>,
@@ -44,11 +46,24 @@ pub fn claim<'t, 's>(
     host: &'s str,
     seniority: Seniority<'s>,
     material: Option<TlsMaterial<'s>>,
+    strict: bool,
 ) -> Option<&'t mut HostEntry<'s>> {
     let key = seniority.1;
     let entry = table
         .entry((infra, host))
         .or_insert_with(|| HostEntry::new(seniority));
+    let owner = entry.first.1;
+    if strict && owner.namespace != key.namespace {
+        out.diag(Diagnostic::error(
+            key,
+            "HostAlreadyClaimed",
+            format!(
+                "Host already Claimed: {host} belongs to namespace {} ({owner}) under fqdnReusePolicy Strict",
+                owner.namespace
+            ),
+        ));
+        return None;
+    }
     if let Some(material) = material {
         match &entry.tls {
             None => entry.tls = Some(material),

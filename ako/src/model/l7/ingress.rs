@@ -9,6 +9,7 @@ use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress};
 use super::backends::{self, PortSel};
 use super::claims::{self, Placement, Seen};
 use super::table::{HostTable, PathRoute, Seniority, TlsMaterial};
+use crate::config::FqdnReusePolicy;
 use crate::model::ctx::{Env, Out};
 use crate::model::graph::Diagnostic;
 use crate::model::key::{Kind, ObjectKey, seniority};
@@ -59,6 +60,7 @@ fn ingress<'s>(
     seen: &mut Seen<'s>,
 ) {
     let key = seniority.1;
+    let strict = env.cfg.fqdn_reuse_policy == FqdnReusePolicy::Strict;
     let Some(spec) = ing.spec.as_ref() else {
         return;
     };
@@ -94,7 +96,7 @@ fn ingress<'s>(
                 None => continue,
             },
         };
-        let Some(entry) = claims::claim(out, table, infra, host, seniority, secure) else {
+        let Some(entry) = claims::claim(out, table, infra, host, seniority, secure, strict) else {
             continue;
         };
         let placement = if tls_hosts.contains_key(host) {

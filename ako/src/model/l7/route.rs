@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use super::backends::{self, PortSel};
 use super::claims::{self, Placement, Seen};
 use super::table::{HostTable, PathRoute, Seniority, TlsMaterial};
+use crate::config::FqdnReusePolicy;
 use crate::crd::Route;
 use crate::model::ctx::{Env, Out};
 use crate::model::graph::Diagnostic;
@@ -54,6 +55,7 @@ fn one<'s>(
     seen: &mut Seen<'s>,
 ) {
     let key = seniority.1;
+    let strict = env.cfg.fqdn_reuse_policy == FqdnReusePolicy::Strict;
     let spec = &route.spec;
     let host = spec.host.as_str();
     if host.is_empty() {
@@ -142,7 +144,7 @@ fn one<'s>(
             )
         })
         .collect();
-    let Some(entry) = claims::claim(out, table, infra, host, seniority, material) else {
+    let Some(entry) = claims::claim(out, table, infra, host, seniority, material, strict) else {
         return;
     };
     let path_route = PathRoute {
