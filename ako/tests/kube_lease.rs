@@ -156,3 +156,18 @@ async fn ensure_leader_fences_at_once_without_waiting_for_a_renew() {
     assert!(err.to_string().contains("ako-1"), "{err}");
     assert!(!a.is_leader(), "the fence steps down too");
 }
+
+#[tokio::test]
+async fn a_leader_that_cannot_renew_steps_down_and_returns_after_the_outage() {
+    let sim = sim(vec![]).await;
+    let a = Leadership::start(sim.client(), cfg("ako-0"));
+    eventually("ako-0 leads", || a.is_leader()).await;
+    sim.faults().outage(Duration::from_secs(4));
+    eventually("no confirmed lease, no leadership", || !a.is_leader()).await;
+    assert!(
+        a.ensure_leader().await.is_err(),
+        "the fence fails while the API is down"
+    );
+    eventually("leads again once the API answers", || a.is_leader()).await;
+    a.ensure_leader().await.unwrap();
+}

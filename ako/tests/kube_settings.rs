@@ -16,7 +16,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use serde_json::json;
 
-use kube_support::{create, eventually, failing_client, sim};
+use kube_support::{create, eventually, eventually_async, failing_client, sim};
 
 fn configmap(delete: bool) -> ConfigMap {
     build::ako_config()
@@ -248,4 +248,38 @@ async fn deletion_status_annotation_is_set_read_and_removed() {
         lifecycle::deletion_status(&c, AKO_NAMESPACE).await.unwrap(),
         None
     );
+}
+
+#[tokio::test]
+async fn an_api_outage_keeps_the_last_settings() {
+    let sim = sim(vec![]).await;
+    let c = sim.client();
+    create(&c, &configmap(false)).await;
+    let watch = ConfigWatch::start(c.clone(), AKO_NAMESPACE, ConfigSources::new());
+    eventually("read", || delete_config(&watch.current()) == Some(false)).await;
+    sim.faults().outage(std::time::Duration::from_secs(1));
+    for _ in 0..15 {
+        assert_eq!(
+            delete_config(&watch.current()),
+            Some(false),
+            "a read error is never a value (B3)"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let api: Api<ConfigMap> = Api::namespaced(c.clone(), AKO_NAMESPACE);
+    let patch = json!({"data": {"deleteConfig": "true"}});
+    eventually_async("patched after the outage", || async {
+        api.patch(
+            "avi-k8s-config",
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+        .is_ok()
+    })
+    .await;
+    eventually("change seen after the outage", || {
+        delete_config(&watch.current()) == Some(true)
+    })
+    .await;
 }

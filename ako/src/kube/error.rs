@@ -24,6 +24,14 @@ pub enum KubeError {
         #[source]
         source: crate::config::ConfigErrors,
     },
+    /// The API server did not answer in time (kube's client retries 503/429 for
+    /// minutes; one call must not hold up the loop that long).
+    #[error("{verb} {object}: no answer within {after:?}")]
+    Timeout {
+        verb: &'static str,
+        object: String,
+        after: std::time::Duration,
+    },
     /// The Lease is held by someone else (or could not be confirmed): no writes.
     #[error("not the leader of {lease}: {reason}")]
     NotLeader { lease: String, reason: String },
@@ -54,4 +62,24 @@ pub(crate) fn is_not_found(e: &kube::Error) -> bool {
 /// Whether a kube error is the API server's 409 (stale resourceVersion / already exists).
 pub(crate) fn is_conflict(e: &kube::Error) -> bool {
     matches!(e, kube::Error::Api(s) if s.code == 409)
+}
+
+/// How long one status or event write may take.
+pub(crate) const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs one API call with [`CALL_TIMEOUT`].
+pub(crate) async fn timed<T>(
+    verb: &'static str,
+    object: impl Into<String>,
+    call: impl std::future::Future<Output = Result<T, KubeError>>,
+) -> Result<T, KubeError> {
+    tokio::time::timeout(CALL_TIMEOUT, call)
+        .await
+        .unwrap_or_else(|_| {
+            Err(KubeError::Timeout {
+                verb,
+                object: object.into(),
+                after: CALL_TIMEOUT,
+            })
+        })
 }

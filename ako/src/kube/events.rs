@@ -14,7 +14,7 @@ use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, PostParams};
 use tokio::sync::watch;
 
-use super::error::KubeError;
+use super::error::{KubeError, timed};
 use crate::crd::{AviInfraSetting, HTTPRule, HostRule, Route};
 use crate::model::{ClusterState, Diagnostic, Kind, ObjectKey, Severity, StateObject};
 
@@ -124,17 +124,15 @@ impl Events {
             ..Event::default()
         };
         let api: Api<Event> = Api::namespaced(self.client.clone(), &namespace);
-        api.create(&PostParams::default(), &event)
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                let kind = regarding.kind.as_deref().unwrap_or("object");
-                KubeError::api(
-                    "create event for",
-                    format!("{kind}/{namespace}/{object}"),
-                    e,
-                )
-            })
+        let kind = regarding.kind.as_deref().unwrap_or("object");
+        let key = format!("{kind}/{namespace}/{object}");
+        timed("create event for", key.clone(), async {
+            api.create(&PostParams::default(), &event)
+                .await
+                .map(|_| ())
+                .map_err(|e| KubeError::api("create event for", key.clone(), e))
+        })
+        .await
     }
 }
 

@@ -137,10 +137,14 @@ impl Leadership {
             lease: inner.cfg.key(),
             reason,
         };
-        let lease = inner
-            .api
-            .get(&inner.cfg.name)
+        let lease = tokio::time::timeout(inner.cfg.renew_deadline, inner.api.get(&inner.cfg.name))
             .await
+            .map_err(|_| {
+                not_leader(format!(
+                    "the lease could not be read within {:?}",
+                    inner.cfg.renew_deadline
+                ))
+            })?
             .map_err(|e| KubeError::api("get", inner.cfg.key(), e))?;
         let holder = holder_of(&lease);
         if holder != inner.cfg.identity {
@@ -337,12 +341,20 @@ async fn run(weak: std::sync::Weak<Inner>) {
             return;
         }
         let leader = *inner.leader.borrow();
-        let result = if leader {
-            inner.renew().await
-        } else {
-            inner.try_acquire(&mut observed).await
+        // The client retries 503/429 for minutes; a lease attempt must not wait that long.
+        let attempt = async {
+            if leader {
+                inner.renew().await
+            } else {
+                inner.try_acquire(&mut observed).await
+            }
         };
-        if let Err(error) = result {
+        let error = match tokio::time::timeout(inner.cfg.renew_deadline, attempt).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some(format!("no answer within {:?}", inner.cfg.renew_deadline)),
+        };
+        if let Some(error) = error {
             tracing::warn!(key = %inner.cfg.key(), %error, "lease call failed");
             let renewed = *inner.renewed.lock().unwrap_or_else(PoisonError::into_inner);
             if leader && renewed.is_none_or(|t| t.elapsed() >= inner.cfg.renew_deadline) {

@@ -21,7 +21,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::crd_status;
-use super::error::{KubeError, is_not_found};
+use super::error::{KubeError, is_not_found, timed};
 use super::lb_status::{self, Desired, LbObject, Vips};
 use crate::crd::{self, AviInfraSetting, HTTPRule, HostRule, Route};
 use crate::model::{
@@ -182,7 +182,13 @@ impl StatusWriter {
             {
                 continue;
             }
-            match self.patch(&job.key, &job.desired.patch).await {
+            match timed(
+                "patch status of",
+                job.key.to_string(),
+                self.patch(&job.key, &job.desired.patch),
+            )
+            .await
+            {
                 Ok(()) => {
                     tracing::info!(key = %job.key, status = %job.desired.compare, "status updated");
                     self.pending.insert(job.key, (job.rv, job.desired.compare));
