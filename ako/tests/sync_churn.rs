@@ -6,13 +6,12 @@
 mod avi_support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
-use ako::avi::{Backoff, ListQuery};
+use ako::avi::ListQuery;
 use ako::model::{AviGraph, AviKey, AviKind};
-use ako::sync::{InfraScope, SyncOptions, Syncer, owns};
+use ako::sync::owns;
 use avi_sim::Handle;
-use avi_support::{client, graph, sim, writes};
+use avi_support::{client, graph, sim, syncer, writes};
 use serde_json::Value;
 
 /// A small deterministic generator (no test-order or seed dependence).
@@ -72,15 +71,7 @@ async fn owned(sim: &Handle, cluster: &str) -> BTreeSet<AviKey> {
 async fn random_churn_converges_with_no_orphans_and_no_idle_writes() {
     let sim = sim().await;
     let full = graph("c1");
-    let opts = SyncOptions {
-        concurrency: 4,
-        object_backoff: Backoff::new(Duration::from_millis(10), Duration::from_millis(40)),
-        scope: InfraScope {
-            vrf: Some("global".into()),
-            se_groups: BTreeSet::from(["Default-Group".to_string()]),
-        },
-    };
-    let mut s = Syncer::boot(client(&sim, "ako"), "c1", opts).await;
+    let mut s = syncer(&sim, "c1", "ako").await;
     let mut rng = Lcg(7);
     let mut ever: BTreeMap<AviKind, usize> = BTreeMap::new();
     for step in 0..10 {

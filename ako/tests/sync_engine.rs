@@ -1,62 +1,18 @@
 //! `ako::sync` against a spawned avi-sim: cold sync, zero-write steady state and
 //! restart, one change = one write, drift repair, lost create answers, failure
-//! isolation, incomplete inventory, and another cluster's look-alike objects.
-//! Write counts come from the simulator's request log.
+//! isolation, VIP stability, time-budgeted rounds. Write counts come from the
+//! simulator's request log. The safety rules (B2/B21, B4, F1) are in `sync_safety.rs`.
 
 mod avi_support;
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
-use ako::avi::{Backoff, ListQuery, PatchOp};
+use ako::avi::PatchOp;
 use ako::model::{AviGraph, AviKey, AviKind};
-use ako::sync::{InfraScope, PlanReport, StepKey, SyncOptions, Syncer};
-use avi_sim::{Fault, FaultKind, Handle};
-use avi_support::{client, graph, sim, writes};
+use ako::sync::{StepKey, Syncer};
+use avi_sim::{Fault, FaultKind};
+use avi_support::{assert_converged, client, graph, names, options, sim, syncer, writes};
 use serde_json::{Value, json};
-
-fn options() -> SyncOptions {
-    SyncOptions {
-        concurrency: 8,
-        object_backoff: Backoff::new(Duration::from_millis(10), Duration::from_millis(40)),
-        scope: InfraScope {
-            vrf: Some("global".into()),
-            se_groups: BTreeSet::from(["Default-Group".to_string()]),
-        },
-    }
-}
-
-async fn syncer(sim: &Handle, cluster: &str, client_id: &str) -> Syncer {
-    Syncer::boot(client(sim, client_id), cluster, options()).await
-}
-
-fn assert_converged(report: &PlanReport) {
-    assert!(report.is_converged(), "{report:#?}");
-}
-
-/// The `global` VRF, as `s` last saw it, holds routes and all are cluster c1-b's.
-fn assert_only_c1_b_routes(s: &Syncer) {
-    let vrf = &s.cache().vrf("global").unwrap().body;
-    let ids: Vec<&str> = vrf["static_routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["route_id"].as_str().unwrap())
-        .collect();
-    assert!(
-        !ids.is_empty() && ids.iter().all(|id| id.starts_with("c1-b-")),
-        "{ids:?}"
-    );
-}
-
-/// Names of every object of `kind` on the controller.
-async fn names(sim: &Handle, kind: AviKind) -> Vec<String> {
-    let c = client(sim, "inspector");
-    let all: Vec<Value> = c.list(kind.api_path(), &ListQuery::new()).await.unwrap();
-    all.iter()
-        .map(|o| o["name"].as_str().unwrap().to_string())
-        .collect()
-}
 
 #[tokio::test]
 async fn cold_sync_then_steady_state_and_restart_make_zero_writes() {
@@ -291,105 +247,6 @@ async fn one_failing_object_blocks_only_its_dependents() {
 }
 
 #[tokio::test]
-async fn an_incomplete_inventory_deletes_nothing() {
-    let sim = sim().await;
-    let g = graph("c1");
-    let mut first = syncer(&sim, "c1", "ako-a").await;
-    assert_converged(&first.sync(&g, true).await);
-    let before = sim.snapshot().len();
-
-    // A restarted instance whose read of one type fails: nothing may be deleted (B2, B21).
-    sim.faults().add(
-        Fault::new(FaultKind::Error {
-            status: 500,
-            message: None,
-        })
-        .client("ako-b")
-        .verb("GET")
-        .object_type("httppolicyset"),
-    );
-    let mut s = syncer(&sim, "c1", "ako-b").await;
-    assert!(!s.cache().is_complete());
-    let report = s.sync(&AviGraph::default(), true).await;
-    assert!(!report.read_errors.is_empty());
-    assert!(!report.withheld.is_empty());
-    assert!(
-        writes(&sim, "ako-b").is_empty(),
-        "{:?}",
-        writes(&sim, "ako-b")
-    );
-
-    // A complete inventory, but the caller does not consent (kinds not listed yet).
-    sim.faults().clear();
-    let report = s.sync(&AviGraph::default(), false).await;
-    assert!(s.cache().is_complete());
-    assert!(!report.withheld.is_empty());
-    assert!(writes(&sim, "ako-b").is_empty());
-    assert_eq!(sim.snapshot().len(), before);
-
-    // Both allow it: everything goes but the shared parent's VsVip (F3).
-    let keep = AviGraph {
-        shared_parents: g.shared_parents.clone(),
-        ..AviGraph::default()
-    };
-    let report = s.sync(&keep, true).await;
-    assert!(report.errors.is_empty(), "{report:#?}");
-    let left: Vec<&AviKey> = s.cache().objects().map(|(k, _)| k).collect();
-    assert!(!left.is_empty());
-    assert!(
-        left.iter()
-            .all(|k| k.kind == AviKind::VsVip && g.shared_parents.contains(&k.name)),
-        "{left:?}"
-    );
-}
-
-#[tokio::test]
-async fn another_clusters_look_alike_objects_are_never_touched() {
-    let sim = sim().await;
-    let theirs = graph("c1-b");
-    let mut other = syncer(&sim, "c1-b", "ako-c1-b").await;
-    assert_converged(&other.sync(&theirs, true).await);
-    let mut ours = syncer(&sim, "c1", "ako-c1").await;
-    assert!(ours.cache().is_empty(), "c1 must not claim c1-b's objects");
-
-    // Our objects come and go; theirs stay, routes included (B4).
-    let g = graph("c1");
-    let report = ours.sync(&g, true).await;
-    // The SE group already carries c1-b's label: reported, not overwritten (F18).
-    assert!(
-        report.problems.iter().any(
-            |(k, why)| *k == StepKey::SeGroupLabel("Default-Group".into()) && why.contains("c1-b")
-        ),
-        "{report:#?}"
-    );
-    let empty = AviGraph {
-        vrf: g.vrf.clone().map(|mut v| {
-            v.routes.clear();
-            v
-        }),
-        ..AviGraph::default()
-    };
-    let report = ours.sync(&empty, true).await;
-    assert!(report.errors.is_empty(), "{report:#?}");
-    assert!(ours.cache().is_empty());
-    assert!(
-        writes(&sim, "ako-c1")
-            .iter()
-            .all(|w| !w.contains("serviceenginegroup"))
-    );
-
-    let mut check = syncer(&sim, "c1-b", "ako-c1-b-check").await;
-    let report = check.sync(&theirs, true).await;
-    assert_converged(&report);
-    assert!(
-        writes(&sim, "ako-c1-b-check").is_empty(),
-        "{:?}",
-        writes(&sim, "ako-c1-b-check")
-    );
-    assert_only_c1_b_routes(&check);
-}
-
-#[tokio::test]
 async fn a_vsvip_update_keeps_its_allocated_address() {
     let sim = sim().await;
     let g = graph("c1");
@@ -420,50 +277,6 @@ async fn a_vsvip_update_keeps_its_allocated_address() {
     s.reload().await;
     assert_eq!(addr(&s), before);
     assert_eq!(s.sync(&more, true).await.write_count(), 0);
-}
-
-#[tokio::test]
-async fn delete_config_removes_everything_ours_and_only_ours() {
-    let sim = sim().await;
-    let mut other = syncer(&sim, "c1-b", "ako-c1-b").await;
-    let mut theirs = graph("c1-b");
-    // The SE group can carry one cluster label; c1 holds it in this test.
-    theirs.se_group_labels.clear();
-    assert_converged(&other.sync(&theirs, true).await);
-    let mut s = syncer(&sim, "c1", "ako").await;
-    assert_converged(&s.sync(&graph("c1"), true).await);
-
-    let mut cfg = avi_support::values("c1");
-    cfg.delete_config = true;
-    let cleanup = avi_support::graph_for(&cfg);
-    sim.request_log().clear();
-    let report = s.sync(&cleanup, true).await;
-    assert_converged(&report);
-    assert!(
-        s.cache().is_empty(),
-        "{:?}",
-        s.cache().objects().collect::<Vec<_>>()
-    );
-    let done = writes(&sim, "ako");
-    assert!(done.iter().any(|w| w == "PATCH vrfcontext"), "{done:?}");
-    assert!(
-        done.iter().any(|w| w == "PUT serviceenginegroup"),
-        "{done:?}"
-    );
-    let seg = &s.cache().se_group("Default-Group").unwrap().body;
-    assert!(
-        seg["labels"].as_array().is_none_or(|l| l.is_empty()),
-        "{seg}"
-    );
-    assert_only_c1_b_routes(&s);
-
-    // The other cluster still has all it had.
-    let mut check = syncer(&sim, "c1-b", "ako-c1-b-check").await;
-    assert_converged(&check.sync(&theirs, true).await);
-    assert!(writes(&sim, "ako-c1-b-check").is_empty());
-    // Running the cleanup again finds nothing left to do.
-    sim.request_log().clear();
-    assert_eq!(s.sync(&cleanup, true).await.write_count(), 0);
 }
 
 #[tokio::test]

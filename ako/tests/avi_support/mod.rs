@@ -3,8 +3,15 @@
 
 use std::time::Duration;
 
-use ako::avi::{AviClient, AviClientConfig, Backoff, Credentials, RateLimit, RetryPolicy};
+use std::collections::BTreeSet;
+
+use ako::avi::{
+    AviClient, AviClientConfig, Backoff, Credentials, ListQuery, RateLimit, RetryPolicy,
+};
+use ako::model::AviKind;
+use ako::sync::{InfraScope, PlanReport, SyncOptions, Syncer};
 use avi_sim::{Config, Entry, Handle};
+use serde_json::Value;
 
 pub async fn sim() -> Handle {
     avi_sim::spawn(Config::default())
@@ -161,4 +168,49 @@ pub fn graph_for(cfg: &ako::config::AkoConfig) -> ako::model::AviGraph {
     assert!(errors.is_empty(), "{errors:?}");
     let (graph, _diags) = ako::model::build(&state, cfg);
     graph
+}
+
+// ---- sync tests ----
+
+pub fn options() -> SyncOptions {
+    SyncOptions {
+        concurrency: 8,
+        object_backoff: Backoff::new(Duration::from_millis(10), Duration::from_millis(40)),
+        scope: InfraScope {
+            vrf: Some("global".into()),
+            se_groups: BTreeSet::from(["Default-Group".to_string()]),
+        },
+    }
+}
+
+pub async fn syncer(sim: &Handle, cluster: &str, client_id: &str) -> Syncer {
+    Syncer::boot(client(sim, client_id), cluster, options()).await
+}
+
+pub fn assert_converged(report: &PlanReport) {
+    assert!(report.is_converged(), "{report:#?}");
+}
+
+/// The `global` VRF, as `s` last saw it, holds routes and all are cluster c1-b's.
+pub fn assert_only_c1_b_routes(s: &Syncer) {
+    let vrf = &s.cache().vrf("global").unwrap().body;
+    let ids: Vec<&str> = vrf["static_routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["route_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !ids.is_empty() && ids.iter().all(|id| id.starts_with("c1-b-")),
+        "{ids:?}"
+    );
+}
+
+/// Names of every object of `kind` on the controller.
+pub async fn names(sim: &Handle, kind: AviKind) -> Vec<String> {
+    let c = client(sim, "inspector");
+    let all: Vec<Value> = c.list(kind.api_path(), &ListQuery::new()).await.unwrap();
+    all.iter()
+        .map(|o| o["name"].as_str().unwrap().to_string())
+        .collect()
 }

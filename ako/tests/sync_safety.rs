@@ -1,0 +1,154 @@
+//! The sync safety rules against a spawned avi-sim, each a failure of the original
+//! AKO: an incomplete inventory deletes nothing (B2, B21), another cluster's
+//! look-alike objects and routes are never touched (B4), and deleteConfig removes
+//! this cluster's objects, routes and SE-group label and nothing else (F1, F23).
+
+mod avi_support;
+
+use ako::model::{AviGraph, AviKey, AviKind};
+use ako::sync::StepKey;
+use avi_sim::{Fault, FaultKind};
+use avi_support::{assert_converged, assert_only_c1_b_routes, graph, sim, syncer, writes};
+
+#[tokio::test]
+async fn an_incomplete_inventory_deletes_nothing() {
+    let sim = sim().await;
+    let g = graph("c1");
+    let mut first = syncer(&sim, "c1", "ako-a").await;
+    assert_converged(&first.sync(&g, true).await);
+    let before = sim.snapshot().len();
+
+    // A restarted instance whose read of one type fails: nothing may be deleted (B2, B21).
+    sim.faults().add(
+        Fault::new(FaultKind::Error {
+            status: 500,
+            message: None,
+        })
+        .client("ako-b")
+        .verb("GET")
+        .object_type("httppolicyset"),
+    );
+    let mut s = syncer(&sim, "c1", "ako-b").await;
+    assert!(!s.cache().is_complete());
+    let report = s.sync(&AviGraph::default(), true).await;
+    assert!(!report.read_errors.is_empty());
+    assert!(!report.withheld.is_empty());
+    assert!(
+        writes(&sim, "ako-b").is_empty(),
+        "{:?}",
+        writes(&sim, "ako-b")
+    );
+
+    // A complete inventory, but the caller does not consent (kinds not listed yet).
+    sim.faults().clear();
+    let report = s.sync(&AviGraph::default(), false).await;
+    assert!(s.cache().is_complete());
+    assert!(!report.withheld.is_empty());
+    assert!(writes(&sim, "ako-b").is_empty());
+    assert_eq!(sim.snapshot().len(), before);
+
+    // Both allow it: everything goes but the shared parent's VsVip (F3).
+    let keep = AviGraph {
+        shared_parents: g.shared_parents.clone(),
+        ..AviGraph::default()
+    };
+    let report = s.sync(&keep, true).await;
+    assert!(report.errors.is_empty(), "{report:#?}");
+    let left: Vec<&AviKey> = s.cache().objects().map(|(k, _)| k).collect();
+    assert!(!left.is_empty());
+    assert!(
+        left.iter()
+            .all(|k| k.kind == AviKind::VsVip && g.shared_parents.contains(&k.name)),
+        "{left:?}"
+    );
+}
+
+#[tokio::test]
+async fn another_clusters_look_alike_objects_are_never_touched() {
+    let sim = sim().await;
+    let theirs = graph("c1-b");
+    let mut other = syncer(&sim, "c1-b", "ako-c1-b").await;
+    assert_converged(&other.sync(&theirs, true).await);
+    let mut ours = syncer(&sim, "c1", "ako-c1").await;
+    assert!(ours.cache().is_empty(), "c1 must not claim c1-b's objects");
+
+    // Our objects come and go; theirs stay, routes included (B4).
+    let g = graph("c1");
+    let report = ours.sync(&g, true).await;
+    // The SE group already carries c1-b's label: reported, not overwritten (F18).
+    assert!(
+        report.problems.iter().any(
+            |(k, why)| *k == StepKey::SeGroupLabel("Default-Group".into()) && why.contains("c1-b")
+        ),
+        "{report:#?}"
+    );
+    let empty = AviGraph {
+        vrf: g.vrf.clone().map(|mut v| {
+            v.routes.clear();
+            v
+        }),
+        ..AviGraph::default()
+    };
+    let report = ours.sync(&empty, true).await;
+    assert!(report.errors.is_empty(), "{report:#?}");
+    assert!(ours.cache().is_empty());
+    assert!(
+        writes(&sim, "ako-c1")
+            .iter()
+            .all(|w| !w.contains("serviceenginegroup"))
+    );
+
+    let mut check = syncer(&sim, "c1-b", "ako-c1-b-check").await;
+    let report = check.sync(&theirs, true).await;
+    assert_converged(&report);
+    assert!(
+        writes(&sim, "ako-c1-b-check").is_empty(),
+        "{:?}",
+        writes(&sim, "ako-c1-b-check")
+    );
+    assert_only_c1_b_routes(&check);
+}
+
+#[tokio::test]
+async fn delete_config_removes_everything_ours_and_only_ours() {
+    let sim = sim().await;
+    let mut other = syncer(&sim, "c1-b", "ako-c1-b").await;
+    let mut theirs = graph("c1-b");
+    // The SE group can carry one cluster label; c1 holds it in this test.
+    theirs.se_group_labels.clear();
+    assert_converged(&other.sync(&theirs, true).await);
+    let mut s = syncer(&sim, "c1", "ako").await;
+    assert_converged(&s.sync(&graph("c1"), true).await);
+
+    let mut cfg = avi_support::values("c1");
+    cfg.delete_config = true;
+    let cleanup = avi_support::graph_for(&cfg);
+    sim.request_log().clear();
+    let report = s.sync(&cleanup, true).await;
+    assert_converged(&report);
+    assert!(
+        s.cache().is_empty(),
+        "{:?}",
+        s.cache().objects().collect::<Vec<_>>()
+    );
+    let done = writes(&sim, "ako");
+    assert!(done.iter().any(|w| w == "PATCH vrfcontext"), "{done:?}");
+    assert!(
+        done.iter().any(|w| w == "PUT serviceenginegroup"),
+        "{done:?}"
+    );
+    let seg = &s.cache().se_group("Default-Group").unwrap().body;
+    assert!(
+        seg["labels"].as_array().is_none_or(|l| l.is_empty()),
+        "{seg}"
+    );
+    assert_only_c1_b_routes(&s);
+
+    // The other cluster still has all it had.
+    let mut check = syncer(&sim, "c1-b", "ako-c1-b-check").await;
+    assert_converged(&check.sync(&theirs, true).await);
+    assert!(writes(&sim, "ako-c1-b-check").is_empty());
+    // Running the cleanup again finds nothing left to do.
+    sim.request_log().clear();
+    assert_eq!(s.sync(&cleanup, true).await.write_count(), 0);
+}
