@@ -47,9 +47,8 @@ pub fn render(store: &Store, obj: &Obj, view: &View<'_>) -> Value {
             .is_none_or(|f| f.contains(&k) || k == "name" || k == "uuid");
         let too_new = top
             .and_then(|d| d.fields.get(&k))
-            .and_then(|f| f.since.as_deref())
-            .and_then(Version::parse)
-            .is_some_and(|since| since > *view.version);
+            .and_then(|f| f.since.as_ref())
+            .is_some_and(|since| since > view.version);
         if !wanted || too_new {
             continue;
         }

@@ -9,6 +9,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::session::Version;
+
 static SUMMARY_JSON: &str = include_str!("avi-schema-summary.json");
 
 /// Every type of the summary, by kind (`VirtualService`).
@@ -124,7 +126,7 @@ pub struct Field {
     pub min_items: Option<usize>,
     pub readonly: bool,
     /// First version that has the field (`20.1.5`).
-    pub since: Option<String>,
+    pub since: Option<Version>,
 }
 
 impl Defs {
@@ -165,7 +167,12 @@ impl Field {
             max_items: f.max_items,
             min_items: f.min_items,
             readonly: f.readonly,
-            since: f.since.map(|s| first_version(&s)),
+            since: f
+                .since
+                .as_deref()
+                .map(first_version)
+                .as_deref()
+                .and_then(Version::parse),
         }
     }
 }
