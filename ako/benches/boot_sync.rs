@@ -27,7 +27,12 @@ struct Figures {
 /// Distinct paths over 800 hosts: one pool per Ingress, every LARGE shard used.
 fn ingress(i: usize) -> k8s_openapi::api::networking::v1::Ingress {
     build::ingress("red", &format!("ing-{i}"))
-        .rule(&format!("h{}.bench.example.com", i % 800), &format!("/p{i}"), "web", 80)
+        .rule(
+            &format!("h{}.bench.example.com", i % 800),
+            &format!("/p{i}"),
+            "web",
+            80,
+        )
         .build()
 }
 
@@ -46,7 +51,8 @@ async fn boot_sync(n: usize, rate_limited: bool) -> Figures {
         .await;
     let mut settings = vec![("shardVSSize", "LARGE")];
     if rate_limited {
-        env.avi.set_rate_limit(Some(avi_sim::RateLimit::avi_default()));
+        env.avi
+            .set_rate_limit(Some(avi_sim::RateLimit::avi_default()));
         settings.push(("apiRateLimit", "32"));
     }
     env.set_config(&settings).await;
@@ -55,7 +61,9 @@ async fn boot_sync(n: usize, rate_limited: bool) -> Figures {
     let start = Instant::now();
     let ctl = Controller::start(deps);
     let st = ctl
-        .wait_for(|s| s.is_converged() && s.state.count::<k8s_openapi::api::networking::v1::Ingress>() == n)
+        .wait_for(|s| {
+            s.is_converged() && s.state.count::<k8s_openapi::api::networking::v1::Ingress>() == n
+        })
         .await
         .expect("controller running");
     let took = start.elapsed();

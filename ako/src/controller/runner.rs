@@ -90,6 +90,16 @@ async fn changed<T>(rx: &mut watch::Receiver<T>) {
     }
 }
 
+/// Resolves when the value differs from `last` (a renewal re-sends `true`).
+async fn flipped(rx: &mut watch::Receiver<bool>, last: bool) {
+    loop {
+        changed(rx).await;
+        if *rx.borrow_and_update() != last {
+            return;
+        }
+    }
+}
+
 async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -159,8 +169,10 @@ impl Runner {
                     self.settings_unavailable(&why).await;
                     match self.wait(None, false).await {
                         Wake::Stop => break,
-                        _ => continue,
+                        Wake::Config => self.config_answered = true,
+                        _ => {}
                     }
+                    continue;
                 }
             };
             self.reported = None;
@@ -222,8 +234,10 @@ impl Runner {
             leader_rx,
             resync,
             kube_side,
+            leadership,
             ..
         } = self;
+        let leader_now = leadership.is_leader();
         let kube_changes = async {
             match kube_side.as_mut() {
                 Some(k) if changes => changed(&mut k.changes).await,
@@ -233,7 +247,7 @@ impl Runner {
         tokio::select! {
             _ = changed(stop) => Wake::Stop,
             _ = changed(config_rx) => Wake::Config,
-            _ = changed(leader_rx) => Wake::Leader,
+            _ = flipped(leader_rx, leader_now) => Wake::Leader,
             _ = changed(resync) => Wake::Resync,
             _ = kube_changes => Wake::Change,
             _ = sleep_until(at) => Wake::Timer,
