@@ -1,5 +1,7 @@
 //! `Kind` and `ObjectKey`: how the model names a Kubernetes object (`Ingress/ns/name`).
 
+use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::fmt;
 
 use jiff::Timestamp;
@@ -126,3 +128,48 @@ pub type Seniority<'s> = (Option<Timestamp>, &'s ObjectKey);
 pub fn seniority<'s, T: kube::Resource>(key: &'s ObjectKey, obj: &T) -> Seniority<'s> {
     (obj.meta().creation_timestamp.as_ref().map(|t| t.0), key)
 }
+
+/// A borrowed view of an [`ObjectKey`], so maps keyed by `ObjectKey` can be
+/// searched with `(Kind, &str, &str)` without allocating a key.
+pub trait KeyView {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyView for ObjectKey {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyView for (Kind, &str, &str) {
+    fn parts(&self) -> (Kind, &str, &str) {
+        *self
+    }
+}
+
+impl<'a> Borrow<dyn KeyView + 'a> for ObjectKey {
+    fn borrow(&self) -> &(dyn KeyView + 'a) {
+        self
+    }
+}
+
+// Same order as the derived `Ord` of `ObjectKey` (kind, namespace, name).
+impl Ord for dyn KeyView + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+impl PartialOrd for dyn KeyView + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}

@@ -10,7 +10,7 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use kube::Resource;
 
-use super::key::{Kind, ObjectKey};
+use super::key::{KeyView, Kind, ObjectKey};
 use crate::crd::{AviInfraSetting, HTTPRule, HostRule, Route};
 
 /// Label that ties an EndpointSlice to its Service.
@@ -33,8 +33,8 @@ pub struct ClusterState {
     infra_settings: Index<AviInfraSetting>,
     host_rules: Index<HostRule>,
     http_rules: Index<HTTPRule>,
-    /// (namespace, service) -> its EndpointSlices.
-    slices_by_service: BTreeMap<(String, String), BTreeSet<ObjectKey>>,
+    /// namespace -> service -> its EndpointSlices.
+    slices_by_service: BTreeMap<String, BTreeMap<String, BTreeSet<ObjectKey>>>,
 }
 
 /// A kind `ClusterState` indexes.
@@ -147,7 +147,7 @@ impl ClusterState {
 
     /// The object `ns/name` of kind `T` (`ns` empty for cluster-scoped kinds).
     pub fn get<T: StateObject>(&self, ns: &str, name: &str) -> Option<&Arc<T>> {
-        T::index(self).get(&ObjectKey::new(T::KIND, ns, name))
+        T::index(self).get(&(T::KIND, ns, name) as &dyn KeyView)
     }
 
     /// Every object of kind `T`, in key order.
@@ -178,15 +178,18 @@ impl ClusterState {
         svc: &str,
     ) -> impl Iterator<Item = &'a Arc<EndpointSlice>> + 'a {
         self.slices_by_service
-            .get(&(ns.to_owned(), svc.to_owned()))
+            .get(ns)
+            .and_then(|by_svc| by_svc.get(svc))
             .into_iter()
             .flatten()
             .filter_map(|k| self.endpoint_slices.get(k))
     }
 
     fn index_slice(&mut self, key: &ObjectKey) {
-        if let Some(svc) = self.endpoint_slices.get(key).and_then(|s| slice_service(s)) {
+        if let Some((ns, svc)) = self.endpoint_slices.get(key).and_then(|s| slice_service(s)) {
             self.slices_by_service
+                .entry(ns)
+                .or_default()
                 .entry(svc)
                 .or_default()
                 .insert(key.clone());
@@ -194,14 +197,20 @@ impl ClusterState {
     }
 
     fn unindex_slice(&mut self, key: &ObjectKey) {
-        let Some(svc) = self.endpoint_slices.get(key).and_then(|s| slice_service(s)) else {
+        let Some((ns, svc)) = self.endpoint_slices.get(key).and_then(|s| slice_service(s)) else {
             return;
         };
-        if let Some(set) = self.slices_by_service.get_mut(&svc) {
+        let Some(by_svc) = self.slices_by_service.get_mut(&ns) else {
+            return;
+        };
+        if let Some(set) = by_svc.get_mut(&svc) {
             set.remove(key);
             if set.is_empty() {
-                self.slices_by_service.remove(&svc);
+                by_svc.remove(&svc);
             }
+        }
+        if by_svc.is_empty() {
+            self.slices_by_service.remove(&ns);
         }
     }
 }
