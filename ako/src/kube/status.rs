@@ -95,16 +95,7 @@ impl StatusWriter {
         let now = jiff_now();
         for (key, route) in state.iter::<Route>() {
             let d = diags.get(key).map(Vec::as_slice).unwrap_or_default();
-            jobs.extend(
-                lb_status::route(route, &self.router, wanted(key), vips, d, &now).map(|desired| {
-                    Job {
-                        key: key.clone(),
-                        rv: route.metadata.resource_version.clone(),
-                        now: lb_status::route_now(route),
-                        desired,
-                    }
-                }),
-            );
+            jobs.extend(self.route_job(route, wanted(key), vips, d, &now));
         }
         crd_jobs::<HostRule>(state, &diags, &mut jobs);
         crd_jobs::<HTTPRule>(state, &diags, &mut jobs);
@@ -138,17 +129,9 @@ impl StatusWriter {
                 Err(KubeError::NotFound { .. }) => Vec::new(),
                 other => other?,
             };
+            let now = jiff_now();
             for route in routes {
-                let now = jiff_now();
-                if let Some(desired) = lb_status::route(&route, &self.router, None, vips, &[], &now)
-                {
-                    jobs.push(Job {
-                        key: key_of(&route),
-                        rv: route.metadata.resource_version.clone(),
-                        now: lb_status::route_now(&route),
-                        desired,
-                    });
-                }
+                jobs.extend(self.route_job(&route, None, vips, &[], &now));
             }
         }
         Ok(self.run(jobs).await)
@@ -164,6 +147,22 @@ impl StatusWriter {
             key: key_of(obj),
             rv: obj.meta().resource_version.clone(),
             now: lb_status::entries_json(&obj.lb_entries()),
+            desired,
+        })
+    }
+
+    fn route_job(
+        &self,
+        route: &Route,
+        wanted: Option<&[LbStatus]>,
+        vips: &Vips,
+        diagnostics: &[&Diagnostic],
+        now: &str,
+    ) -> Option<Job> {
+        lb_status::route(route, &self.router, wanted, vips, diagnostics, now).map(|desired| Job {
+            key: key_of(route),
+            rv: route.metadata.resource_version.clone(),
+            now: lb_status::route_now(route),
             desired,
         })
     }
