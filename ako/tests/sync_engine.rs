@@ -310,3 +310,35 @@ async fn a_time_budget_splits_a_large_plan_over_rounds_without_duplicates() {
     assert_eq!(writes(&sim, "ako").len(), g.objects.len() + 2);
     assert_eq!(s.sync(&g, true).await.write_count(), 0);
 }
+
+#[tokio::test]
+async fn an_update_of_an_object_deleted_meanwhile_recreates_it() {
+    let sim = sim().await;
+    let g = graph("c1");
+    let mut s = syncer(&sim, "c1", "ako").await;
+    assert_converged(&s.sync(&g, true).await);
+    let vs = g
+        .objects
+        .keys()
+        .rfind(|k| k.kind == AviKind::VirtualService)
+        .unwrap()
+        .clone();
+    let uuid = s.cache().get(&vs).unwrap().uuid.clone();
+    client(&sim, "vandal")
+        .delete("virtualservice", &uuid)
+        .await
+        .unwrap();
+    // The cache still has it; the graph changes it: PUT meets 404, so POST.
+    let mut changed = g.clone();
+    changed.objects.get_mut(&vs).unwrap().body["description"] = json!("changed");
+    sim.request_log().clear();
+    let report = s.sync(&changed, true).await;
+    assert_converged(&report);
+    let statuses: Vec<(String, u16)> = avi_support::entries(&sim, "ako")
+        .into_iter()
+        .filter(|e| e.object_type == "virtualservice")
+        .map(|e| (e.method, e.status))
+        .collect();
+    assert_eq!(statuses, vec![("PUT".into(), 404), ("POST".into(), 201)]);
+    assert_ne!(s.cache().get(&vs).unwrap().uuid, uuid);
+}

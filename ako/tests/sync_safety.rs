@@ -1,7 +1,8 @@
 //! The sync safety rules against a spawned avi-sim, each a failure of the original
 //! AKO: an incomplete inventory deletes nothing (B2, B21), another cluster's
-//! look-alike objects and routes are never touched (B4), and deleteConfig removes
-//! this cluster's objects, routes and SE-group label and nothing else (F1, F23).
+//! look-alike objects and routes are never touched (B4), a same-named object we do
+//! not own is never adopted (B5's upsert stays exact), and deleteConfig removes this
+//! cluster's objects, routes and SE-group label and nothing else (F1, F23).
 
 mod avi_support;
 
@@ -151,4 +152,44 @@ async fn delete_config_removes_everything_ours_and_only_ours() {
     // Running the cleanup again finds nothing left to do.
     sim.request_log().clear();
     assert_eq!(s.sync(&cleanup, true).await.write_count(), 0);
+}
+
+#[tokio::test]
+async fn a_same_named_object_we_do_not_own_is_not_taken_over() {
+    let sim = sim().await;
+    let g = graph("c1");
+    let pool = g
+        .objects
+        .keys()
+        .find(|k| k.kind == AviKind::Pool)
+        .unwrap()
+        .clone();
+    // Someone made a pool with our name by hand: no created_by, no marker.
+    let user = avi_support::client(&sim, "user");
+    let theirs: serde_json::Value = user
+        .create(
+            "pool",
+            &serde_json::json!({"name": pool.name, "description": "hand-made"}),
+        )
+        .await
+        .unwrap();
+    let mut s = syncer(&sim, "c1", "ako").await;
+    let report = s.sync(&g, true).await;
+    let key = StepKey::Object(pool.clone());
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|(k, e)| *k == key && e.contains("does not own")),
+        "{report:#?}"
+    );
+    assert!(s.cache().get(&pool).is_none());
+    let still: serde_json::Value = user
+        .get("pool", theirs["uuid"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(still["description"], "hand-made");
+    assert!(!writes(&sim, "ako").iter().any(|w| w == "PUT pool"));
+    // Everything not depending on that pool was applied.
+    assert!(s.cache().len() > g.objects.len() / 2);
 }
