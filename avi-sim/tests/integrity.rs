@@ -437,3 +437,64 @@ async fn ssl_private_keys_are_never_echoed() {
     let stored = h.store().get(&uuid(&c)).unwrap().field("key");
     assert_eq!(stored, Some(json!("PRIVATE")));
 }
+
+#[tokio::test]
+async fn refs_deep_inside_policies_count_for_integrity() {
+    let h = sim().await;
+    let api = login(&h).await;
+    api.create("pool", pool("p")).await;
+    let pg = api
+        .create(
+            "poolgroup",
+            json!({"name": "pg", "members": [{"pool_ref": "/api/pool?name=p"}]}),
+        )
+        .await;
+    let rule = json!({
+        "name": "r1", "index": 1, "enable": true,
+        "match": {"path": {"match_criteria": "BEGINS_WITH", "match_str": ["/api"]}},
+        "switching_action": {"action": "HTTP_SWITCHING_SELECT_POOLGROUP", "pool_group_ref": "/api/poolgroup?name=pg"},
+    });
+    let ps = api
+        .create(
+            "httppolicyset",
+            json!({"name": "ps", "http_request_policy": {"rules": [rule]}}),
+        )
+        .await;
+    assert!(
+        ps["http_request_policy"]["rules"][0]["switching_action"]["pool_group_ref"]
+            .as_str()
+            .unwrap()
+            .ends_with("#pg")
+    );
+    let vs = api
+        .create(
+            "virtualservice",
+            json!({"name": "vs", "services": [{"port": 80}],
+            "http_policies": [{"index": 11, "http_policy_set_ref": "/api/httppolicyset?name=ps"}]}),
+        )
+        .await;
+    let (s, v) = api.delete(&format!("/api/poolgroup/{}", uuid(&pg))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(err(&v).contains("'HTTPPolicySet ps'"), "{v}");
+    let (_, v) = api
+        .get(&format!(
+            "/api/virtualservice?refers_to=httppolicyset:{}",
+            uuid(&ps)
+        ))
+        .await;
+    assert_eq!(v["results"][0]["uuid"], vs["uuid"]);
+    // A bad enum deep inside a rule is refused with its path.
+    let mut bad = rule.clone();
+    bad["match"]["path"]["match_criteria"] = json!("SOMETIMES");
+    let (s, v) = api
+        .post(
+            "/api/httppolicyset",
+            json!({"name": "bad", "http_request_policy": {"rules": [bad]}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        err(&v).contains("http_request_policy.rules[0].match.path.match_criteria"),
+        "{v}"
+    );
+}
