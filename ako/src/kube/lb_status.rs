@@ -185,3 +185,73 @@ pub(crate) fn route(
         patch: json!({"status": {"ingress": entries}}),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AviKey, AviKind};
+
+    fn lb(vsvip: &str, hosts: &[&str]) -> LbStatus {
+        LbStatus {
+            vs: AviKey::new(AviKind::VirtualService, vsvip),
+            vsvip: AviKey::new(AviKind::VsVip, vsvip),
+            hostnames: hosts.iter().map(|h| h.to_string()).collect(),
+        }
+    }
+
+    fn vips() -> Vips {
+        [
+            (
+                "v4v6".to_string(),
+                vec!["10.0.0.1".to_string(), "fd00::1".to_string()],
+            ),
+            ("other".to_string(), vec!["10.0.0.2".to_string()]),
+        ]
+        .into()
+    }
+
+    #[test]
+    fn a_service_gets_every_vip_with_its_first_fqdn() {
+        let wanted = [
+            lb("v4v6", &["a.example.com", "b.example.com"]),
+            lb("other", &[]),
+        ];
+        let d = load_balancer(
+            &Service::default(),
+            Some(&wanted),
+            &vips(),
+            &BTreeSet::new(),
+        );
+        assert_eq!(
+            d.unwrap().compare,
+            json!([{"ip": "10.0.0.1", "hostname": "a.example.com"}, {"ip": "10.0.0.2"},
+                   {"ip": "fd00::1", "hostname": "a.example.com"}])
+        );
+    }
+
+    #[test]
+    fn an_ingress_gets_one_entry_per_host_and_vip() {
+        let wanted = [lb("v4v6", &["a.example.com", "b.example.com"])];
+        let d = load_balancer(
+            &Ingress::default(),
+            Some(&wanted),
+            &vips(),
+            &BTreeSet::new(),
+        );
+        assert_eq!(d.unwrap().compare.as_array().unwrap().len(), 4);
+    }
+
+    #[test]
+    fn unknown_vips_leave_the_object_alone() {
+        let wanted = [lb("missing", &["a.example.com"])];
+        assert_eq!(
+            load_balancer(
+                &Service::default(),
+                Some(&wanted),
+                &vips(),
+                &BTreeSet::new()
+            ),
+            None
+        );
+    }
+}
