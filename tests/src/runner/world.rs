@@ -193,6 +193,11 @@ impl World {
             class = class.default_class();
         }
         objects.push(serde_json::to_value(class.build()).map_err(msg)?);
+        // The StatefulSet's pods: events about an instance are on them.
+        for i in 0..replicas.max(2) {
+            let pod = build::pod(AKO_NAMESPACE, &format!("ako-{i}")).build();
+            objects.push(serde_json::to_value(pod).map_err(msg)?);
+        }
         self.install_crds(self.scenario.cluster.crds).await?;
         for v in objects {
             let obj = kube_object(v)?;
