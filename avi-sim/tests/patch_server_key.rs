@@ -12,8 +12,13 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn servers(pool: &Value) -> Vec<(String, Option<i64>, Option<i64>)> {
-    pool["servers"]
+type Server = (String, Option<i64>, Option<i64>);
+
+/// PATCHes `path` and returns the servers as (addr, port, ratio).
+async fn patch_servers(api: &Api, path: &str, body: Value) -> Vec<Server> {
+    let (s, v) = api.patch(path, body).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["servers"]
         .as_array()
         .into_iter()
         .flatten()
@@ -47,15 +52,9 @@ async fn patch_identifies_pool_servers_by_ip_and_port() {
     let path = format!("/api/pool/{}", uuid(&p));
 
     // "Update Server Information in a Pool": add with an existing key updates in place.
-    let (s, v) = api
-        .patch(
-            &path,
-            json!({"add": {"servers": [{"ip": ip("1.1.1.1"), "ratio": 10}]}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    let add = json!({"add": {"servers": [{"ip": ip("1.1.1.1"), "ratio": 10}]}});
     assert_eq!(
-        servers(&v),
+        patch_servers(&api, &path, add).await,
         [
             ("1.1.1.1".into(), None, Some(10)),
             ("1.1.1.1".into(), Some(8080), Some(1)),
@@ -65,15 +64,9 @@ async fn patch_identifies_pool_servers_by_ip_and_port() {
     );
 
     // "Delete a Server from a Pool": the key alone names the entry.
-    let (s, v) = api
-        .patch(
-            &path,
-            json!({"delete": {"servers": [{"ip": ip("1.1.1.2")}]}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    let delete = json!({"delete": {"servers": [{"ip": ip("1.1.1.2")}]}});
     assert_eq!(
-        servers(&v),
+        patch_servers(&api, &path, delete).await,
         [
             ("1.1.1.1".into(), None, Some(10)),
             ("1.1.1.1".into(), Some(8080), Some(1)),
