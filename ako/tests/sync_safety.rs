@@ -193,3 +193,28 @@ async fn a_same_named_object_we_do_not_own_is_not_taken_over() {
     // Everything not depending on that pool was applied.
     assert!(s.cache().len() > g.objects.len() / 2);
 }
+
+#[tokio::test]
+async fn routes_and_labels_are_kept_in_the_admin_tenant_whatever_tenant_we_serve() {
+    let sim = sim().await;
+    let admin = avi_support::client(&sim, "setup");
+    let _: serde_json::Value = admin
+        .create("tenant", &serde_json::json!({"name": "team-a"}))
+        .await
+        .unwrap();
+    let mut cfg = avi_support::config(&sim, "ako");
+    cfg.tenant = "team-a".into();
+    let client = ako::avi::AviClient::new(cfg).unwrap();
+    let mut s = ako::sync::Syncer::boot(client, "c1", avi_support::options()).await;
+    let g = graph("c1");
+    let infra_only = AviGraph {
+        vrf: g.vrf.clone(),
+        se_group_labels: g.se_group_labels.clone(),
+        ..AviGraph::default()
+    };
+    let report = s.sync(&infra_only, true).await;
+    assert_converged(&report);
+    let mut done = writes(&sim, "ako");
+    done.sort();
+    assert_eq!(done, vec!["PATCH vrfcontext", "PUT serviceenginegroup"]);
+}

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::owner;
+use super::{infra, owner};
 use crate::avi::refs::AviRef;
 use crate::avi::{AviClient, AviError, ListQuery};
 use crate::model::{AviKey, AviKind};
@@ -241,7 +241,10 @@ impl AviCache {
 }
 
 async fn read_named(client: &AviClient, obj_type: &str, name: &str) -> Result<Observed, String> {
-    match client.get_by_name::<Value>(obj_type, name).await {
+    match infra::infra_client(client)
+        .get_by_name::<Value>(obj_type, name)
+        .await
+    {
         Ok(Some(body)) => Observed::from_body(body).ok_or_else(|| "answer has no uuid".to_string()),
         Ok(None) => Err(format!("{obj_type} {name} does not exist")),
         Err(e) => Err(AviError::to_string(&e)),

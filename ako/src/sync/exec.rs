@@ -11,7 +11,7 @@ use super::cache::{AviCache, Observed};
 use super::plan::{Op, Plan, StepKey};
 use super::report::PlanReport;
 use super::retry::RetryBook;
-use super::{compare, owner, preserve};
+use super::{compare, infra, owner, preserve};
 use crate::avi::{AviClient, AviError, PatchOp};
 use crate::model::AviKey;
 
@@ -210,7 +210,7 @@ async fn run(client: &AviClient, cluster: &str, op: &Op) -> Result<Done, StepErr
                     continue;
                 }
                 let body = serde_json::json!({ "static_routes": routes });
-                answer = client
+                answer = infra::infra_client(client)
                     .patch(VRF, vrf_uuid, patch, &body)
                     .await
                     .map_err(avi)?;
@@ -223,7 +223,10 @@ async fn run(client: &AviClient, cluster: &str, op: &Op) -> Result<Done, StepErr
             })
         }
         Op::SeGroupLabel { name, uuid, body } => {
-            let answer: Value = client.put(SEG, uuid, body).await.map_err(avi)?;
+            let answer: Value = infra::infra_client(client)
+                .put(SEG, uuid, body)
+                .await
+                .map_err(avi)?;
             let obs = Observed::from_body(answer).ok_or(StepError::NoUuid { key })?;
             Ok(Done {
                 change: Change::SeGroup(name.clone(), obs),

@@ -11,7 +11,14 @@ use super::cache::{AviCache, Observed};
 use super::compare;
 use super::owner;
 use super::plan::{Op, StepKey};
+use crate::avi::{AviClient, DEFAULT_TENANT};
 use crate::model::{AviGraph, StaticRoute, VrfRoutes};
+
+/// The client for VRF contexts and SE groups: they live in the `admin` tenant, and
+/// the original AKO reads and writes them as `admin` whatever tenant it serves.
+pub(crate) fn infra_client(client: &AviClient) -> AviClient {
+    client.with_tenant(DEFAULT_TENANT)
+}
 
 /// What the infra part of a diff produced.
 #[derive(Default)]
