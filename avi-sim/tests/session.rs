@@ -317,3 +317,65 @@ async fn vrf_of_admin_from_another_tenant_is_cannot_modify_vrfcontext() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(err(&v).contains("Cannot modify VrfContext"), "{v}");
 }
+
+#[tokio::test]
+async fn fields_newer_than_the_api_version_are_refused_on_input() {
+    let h = sim().await;
+    let mut api = login(&h).await;
+    api.version = Some("20.1.1".into());
+    let markers = json!([{"key": "clustername", "values": ["c"]}]);
+    let (s, v) = api
+        .post("/api/pool", json!({"name": "p", "markers": markers}))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        err(&v).contains(
+            "Field 'markers' is not available in API version 20.1.1 (introduced in 20.1.5)"
+        ),
+        "{v}"
+    );
+    // Nested too: Pool.servers[].ip is old, VsVip.vip[].placement_networks is 18.2.5.
+    let p = api
+        .create(
+            "pool",
+            json!({"name": "p", "servers": [{"ip": {"addr": "1.1.1.1", "type": "V4"}}]}),
+        )
+        .await;
+    api.version = Some("18.2.6".into());
+    let (s, _) = api
+        .patch(
+            &format!("/api/pool/{}", uuid(&p)),
+            json!({"replace": {"markers": markers}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // What a client of that version reads back it can write back.
+    let (_, got) = api.get(&format!("/api/pool/{}", uuid(&p))).await;
+    let (s, v) = api.put(&format!("/api/pool/{}", uuid(&p)), got).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, _) = api
+        .patch(
+            &format!("/api/pool/{}", uuid(&p)),
+            json!({"replace": {"description": "ok"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // Nested fields too: Vip.prefix_length is 20.1.1, Vip itself 17.1.1.
+    api.version = None;
+    let v = api
+        .create(
+            "vsvip",
+            json!({"name": "v", "vip": [{"auto_allocate_ip": true}]}),
+        )
+        .await;
+    assert_eq!(v["vip"][0]["prefix_length"], 32);
+    api.version = Some("18.2.6".into());
+    let (_, old_view) = api.get(&format!("/api/vsvip/{}", uuid(&v))).await;
+    assert!(
+        old_view["vip"][0].get("prefix_length").is_none(),
+        "{old_view}"
+    );
+    assert_eq!(old_view["vip"][0]["ip_address"], v["vip"][0]["ip_address"]);
+    let (s, back) = api.put(&format!("/api/vsvip/{}", uuid(&v)), old_view).await;
+    assert_eq!(s, StatusCode::OK, "{back}");
+}

@@ -15,6 +15,7 @@ use super::context::{base_url, caller, with_version};
 use super::render::{View, render};
 use super::{list, patch, singletons};
 use crate::error::{AviError, Result};
+use crate::schema::validate::check_since;
 use crate::schema::{self, TypeSpec};
 use crate::seed::new_uuid;
 use crate::session::Caller;
@@ -89,9 +90,17 @@ fn dispatch(req: &Req<'_>, method: &Method, bytes: &[u8]) -> Result<Response> {
             .into_response())
         }
         (Method::GET, [uuid]) => get(req, spec, uuid),
-        (Method::POST, []) => create(req, spec, parse_body(bytes)?),
-        (Method::PUT, [uuid]) => update(req, spec, uuid, parse_body(bytes)?, false),
-        (Method::PATCH, [uuid]) => update(req, spec, uuid, parse_body(bytes)?, true),
+        (Method::POST, []) => create(req, spec, client_body(req, spec, bytes, false)?),
+        (Method::PUT, [uuid]) => update(
+            req,
+            spec,
+            uuid,
+            client_body(req, spec, bytes, false)?,
+            false,
+        ),
+        (Method::PATCH, [uuid]) => {
+            update(req, spec, uuid, client_body(req, spec, bytes, true)?, true)
+        }
         (Method::DELETE, [uuid]) => delete(req, spec, uuid),
         (_, [] | [_]) => Err(AviError::new(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -111,6 +120,27 @@ pub fn parse_body(bytes: &[u8]) -> Result<Map<String, Value>> {
         Ok(_) => Err(AviError::bad_request("Request body must be a JSON object")),
         Err(e) => Err(AviError::bad_request(format!("JSON parse error - {e}"))),
     }
+}
+
+/// A write body, refusing fields newer than the caller's API version (for PATCH, in
+/// each operation's payload).
+fn client_body(
+    req: &Req<'_>,
+    spec: &TypeSpec,
+    bytes: &[u8],
+    is_patch: bool,
+) -> Result<Map<String, Value>> {
+    let body = parse_body(bytes)?;
+    let defs = (spec.defs)();
+    let v = &req.caller.version;
+    if is_patch {
+        for op in body.values().filter_map(Value::as_object) {
+            check_since(defs, spec.kind, op, v, "")?;
+        }
+    } else {
+        check_since(defs, spec.kind, &body, v, "")?;
+    }
+    Ok(body)
 }
 
 /// The visible object `uuid` of `spec`, or 404.

@@ -5,7 +5,12 @@
 
 use serde_json::{Map, Value};
 
+use crate::schema::validate::hide_newer;
 use crate::session::Version;
+
+/// The swagger tables' newest version: clients speaking it see every field.
+static NEWEST: std::sync::LazyLock<Version> =
+    std::sync::LazyLock::new(crate::schema::newest_version);
 use crate::store::{Obj, Store};
 
 pub struct View<'a> {
@@ -30,26 +35,24 @@ fn ref_url(store: &Store, view: &View<'_>, path: &str, target: &str) -> String {
 }
 
 pub fn render(store: &Store, obj: &Obj, view: &View<'_>) -> Value {
-    let body = obj.body_with(
+    let mut body = obj.body_with(
         |r| Value::String(ref_url(store, view, r.path, &r.target)),
         !view.skip_default,
     );
     let defs = (obj.spec.defs)();
-    let top = defs.get(obj.spec.kind);
+    if *view.version < *NEWEST {
+        hide_newer(defs, obj.spec.kind, &mut body, view.version);
+    }
     let mut out = Map::with_capacity(body.len() + 1);
     out.insert(
         "url".into(),
         Value::String(ref_url(store, view, obj.spec.path, &obj.uuid)),
     );
     for (k, v) in body {
-        let wanted = view
+        if view
             .fields
-            .is_none_or(|f| f.contains(&k) || k == "name" || k == "uuid");
-        let too_new = top
-            .and_then(|d| d.fields.get(&k))
-            .and_then(|f| f.since.as_ref())
-            .is_some_and(|since| since > view.version);
-        if !wanted || too_new {
+            .is_some_and(|f| !f.contains(&k) && k != "name" && k != "uuid")
+        {
             continue;
         }
         let v = if obj.spec.redacted.contains(&k.as_str()) {

@@ -35,6 +35,7 @@ mod wafpolicy;
 use serde_json::{Map, Value};
 
 use crate::error::Result;
+use crate::session;
 use crate::store::{Obj, Store};
 use defs::Defs;
 use validate::RefAt;
@@ -165,6 +166,17 @@ pub static TYPES: &[&TypeSpec] = &[
     &applicationpersistenceprofile::SPEC,
     &role::SPEC,
 ];
+
+/// The newest `since` of any field of any type.
+pub fn newest_version() -> session::Version {
+    TYPES
+        .iter()
+        .flat_map(|t| (t.defs)().defs.values())
+        .flat_map(|d| d.fields.values())
+        .filter_map(|f| f.since.clone())
+        .max()
+        .unwrap_or(session::Version(Vec::new()))
+}
 
 pub fn by_path(path: &str) -> Option<&'static TypeSpec> {
     TYPES.iter().copied().find(|t| t.path == path)

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::defs::{Def, Defs, Field, Shape};
 use crate::error::{AviError, Result};
+use crate::session::Version;
 
 /// Turns a ref as the client wrote it into the stored target (`kind` is the field's
 /// target kind, e.g. `Pool`).
@@ -185,4 +186,86 @@ fn join(path: &str, name: &str) -> String {
 /// JSON-pointer escaping of one segment.
 fn escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Refuses fields newer than the API version the client speaks (the swagger `since`),
+/// at every level of `obj` as definition `def_name`.
+pub fn check_since(
+    defs: &Defs,
+    def_name: &str,
+    obj: &Map<String, Value>,
+    version: &Version,
+    path: &str,
+) -> Result<()> {
+    let Some(def) = defs.get(def_name) else {
+        return Ok(());
+    };
+    for (k, v) in obj {
+        let Some(field) = def.fields.get(k) else {
+            continue;
+        };
+        let fpath = join(path, k);
+        if let Some(since) = field.since.as_ref().filter(|s| *s > version) {
+            return Err(AviError::bad_request(format!(
+                "Field '{fpath}' is not available in API version {version} (introduced in {since})"
+            )));
+        }
+        let mut shape = &field.shape;
+        while let Shape::Arr(inner) = shape {
+            shape = inner;
+        }
+        let Shape::Obj(inner_def) = shape else {
+            continue;
+        };
+        let items: Vec<&Value> = match v {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            if let Some(o) = item.as_object() {
+                let ipath = if v.is_array() {
+                    format!("{fpath}[{i}]")
+                } else {
+                    fpath.clone()
+                };
+                check_since(defs, inner_def, o, version, &ipath)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes fields newer than `version` from `obj` (definition `def_name`), at every
+/// level, so a client only sees what its API version has.
+pub fn hide_newer(defs: &Defs, def_name: &str, obj: &mut Map<String, Value>, version: &Version) {
+    let Some(def) = defs.get(def_name) else {
+        return;
+    };
+    obj.retain(|k, _| {
+        !def.fields
+            .get(k)
+            .and_then(|f| f.since.as_ref())
+            .is_some_and(|s| s > version)
+    });
+    for (k, v) in obj.iter_mut() {
+        let Some(field) = def.fields.get(k) else {
+            continue;
+        };
+        let mut shape = &field.shape;
+        while let Shape::Arr(inner) = shape {
+            shape = inner;
+        }
+        let Shape::Obj(inner_def) = shape else {
+            continue;
+        };
+        match v {
+            Value::Array(items) => {
+                for o in items.iter_mut().filter_map(Value::as_object_mut) {
+                    hide_newer(defs, inner_def, o, version);
+                }
+            }
+            Value::Object(o) => hide_newer(defs, inner_def, o, version),
+            _ => {}
+        }
+    }
 }
