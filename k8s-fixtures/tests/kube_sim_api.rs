@@ -172,11 +172,21 @@ async fn every_patch_kind() {
         "apply creates a missing object"
     );
     let reapplied = svcs
-        .patch("api", &apply, &Patch::Apply(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "labels": {"x": "y"}}})))
+        .patch("api", &apply, &Patch::Apply(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "labels": {"x": "y", "z": "w"}}, "spec": {"ports": [{"port": 8080}]}})))
         .await
         .unwrap();
     assert_eq!(reapplied.metadata.labels.unwrap()["x"], "y");
-    assert_eq!(reapplied.spec.unwrap().ports.unwrap()[0].port, 8080);
+    // Another manager's label survives; what "test" stops applying goes away.
+    svcs.patch("api", &PatchParams::apply("other"), &Patch::Apply(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "labels": {"o": "1"}}})))
+        .await
+        .unwrap();
+    let shrunk = svcs
+        .patch("api", &apply, &Patch::Apply(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "labels": {"x": "y"}}, "spec": {"ports": [{"port": 8080}]}})))
+        .await
+        .unwrap();
+    let labels = shrunk.metadata.labels.unwrap();
+    assert_eq!(labels.keys().collect::<Vec<_>>(), ["o", "x"]);
+    assert_eq!(shrunk.spec.unwrap().ports.unwrap()[0].port, 8080);
 
     // Status: the main endpoint ignores it, /status changes only it.
     let ignored = svcs

@@ -301,6 +301,11 @@ async fn kubectl_apply_get_patch_delete_wait_explain() {
             .await
         })
     };
+    // Release the finalizer only once kubectl wait is watching (else it may find nothing).
+    while sim.open_watches() == 0 {
+        assert!(!waiting.is_finished(), "kubectl wait ended early");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let still = k
         .ok(
             &[
@@ -457,4 +462,65 @@ async fn standalone_binary_with_token_and_sim_controls() {
     k.ok(&["delete", "--raw", "/sim/faults"], None).await;
     k.ok(&["get", "ns"], None).await;
     child.kill().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_create_generators_send_protobuf() {
+    let sim = tls_sim().await;
+    let Some(k) = Kubectl::new(sim.kubeconfig_path()) else {
+        return;
+    };
+    k.ok(&["create", "namespace", "team"], None).await;
+    k.ok(
+        &[
+            "-n",
+            "team",
+            "create",
+            "configmap",
+            "c1",
+            "--from-literal=a=b",
+        ],
+        None,
+    )
+    .await;
+    k.ok(
+        &[
+            "-n",
+            "team",
+            "create",
+            "secret",
+            "generic",
+            "s1",
+            "--from-literal=password=pw",
+        ],
+        None,
+    )
+    .await;
+    let data = k
+        .ok(
+            &["-n", "team", "get", "cm", "c1", "-o", "jsonpath={.data.a}"],
+            None,
+        )
+        .await;
+    assert_eq!(data, "b");
+    let secret = k
+        .ok(
+            &[
+                "-n",
+                "team",
+                "get",
+                "secret",
+                "s1",
+                "-o",
+                "jsonpath={.type} {.data.password}",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(secret, "Opaque cHc=");
+    k.ok(&["delete", "namespace", "team"], None).await;
+    assert!(
+        !k.run(&["get", "namespace", "team"], None).await.ok,
+        "the emptied namespace is gone"
+    );
 }

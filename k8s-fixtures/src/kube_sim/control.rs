@@ -9,7 +9,7 @@
 //! | `POST /sim/faults/outage?ms=N` | refuse every request for N ms |
 //! | `POST /sim/faults/lag?client=ID&ms=N` | hold watch events back N ms for client ID |
 //! | `POST /sim/compact` | forget the event history (old resourceVersions get 410) |
-//! | `GET /sim/stats` | object count and resourceVersion |
+//! | `GET /sim/stats` | object count, resourceVersion and open watches |
 
 use std::time::Duration;
 
@@ -83,7 +83,11 @@ pub fn handle(sim: &Sim, method: &Method, path_and_query: &str, body: &[u8]) -> 
         ),
         ("GET", "stats") => json_response(
             StatusCode::OK,
-            &json!({"objects": sim.store.object_count(), "resourceVersion": sim.store.current_rv().to_string()}),
+            &json!({
+                "objects": sim.store.object_count(),
+                "resourceVersion": sim.store.current_rv().to_string(),
+                "openWatches": sim.open_watches.load(std::sync::atomic::Ordering::SeqCst),
+            }),
         ),
         _ => ApiError::no_resource().into_response(),
     }

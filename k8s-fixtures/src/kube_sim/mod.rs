@@ -7,12 +7,31 @@
 //! Modules: `store` (objects, resourceVersions, event history), `resources` (registry of
 //! kinds), `ops` (verbs and metadata lifecycle with `meta`), `list`/`watch`, `patch` with
 //! `strategic`, `crd` + `schema` (CRDs and validation), `convert` (version conversion),
-//! `discovery`/`openapi`/`table` (documents kubectl reads), `faults` + `control` (fault
+//! `defaults` (server-side defaults of built-ins), `discovery`/`openapi`/`table`
+//! (documents kubectl reads), `protobuf` (the bodies of
+//! `kubectl create namespace|configmap|secret`), `faults` + `control` (fault
 //! injection and `/sim/*`), `tls` (certificates and kubeconfig), `server` (HTTP routing).
+//!
+//! Faithful: discovery, CRUD with uid / generation / creationTimestamp / finalizers /
+//! deletionTimestamp, namespace cascade and the 403 for a terminating namespace, 404 / 409
+//! (AlreadyExists, Conflict) / 422 / 410 / 415 `Status` bodies, status subresources, label
+//! and field selectors, limit/continue, watch (resourceVersion "", "0" or N, bookmarks,
+//! timeoutSeconds, sendInitialEvents, selector transitions), CRD served/storage versions with
+//! conversion, structural-schema validation, pruning and defaulting, `fieldValidation=Strict`,
+//! `dryRun=All`, Table and PartialObjectMetadata output.
+//!
+//! Simplified (differs from a real server): server-side apply merges without field
+//! ownership (no managedFields, never removes fields an earlier apply set, no conflicts);
+//! strategic merge uses a table of merge keys (see `strategic`); lists are served from the
+//! current state with the first page's resourceVersion (no MVCC snapshots); core/v1 and
+//! events.k8s.io/v1 Events are stored separately; no garbage collection of owner
+//! references; aggregated discovery is not served (clients fall back to the legacy
+//! documents); protobuf bodies only for Namespace, ConfigMap and Secret.
 
 mod control;
 mod convert;
 mod crd;
+mod defaults;
 mod discovery;
 mod error;
 mod faults;
@@ -21,6 +40,7 @@ mod meta;
 mod openapi;
 mod ops;
 mod patch;
+mod protobuf;
 mod request;
 mod resources;
 mod schema;
@@ -153,6 +173,9 @@ pub async fn spawn_with(config: Config) -> Result<Handle, Error> {
         converters: config.converters.clone(),
         faults: Faults::default(),
         require_namespaces: config.require_namespaces,
+        applied: Default::default(),
+        allocator: Default::default(),
+        open_watches: Default::default(),
     });
     let ns_res = sim
         .resolve("", "v1", "namespaces")
@@ -293,6 +316,13 @@ impl Handle {
         let rv = self.sim.store.compact();
         self.sim.faults.drop_watches();
         rv
+    }
+
+    /// Watch streams currently open (tests use it to know a client is watching).
+    pub fn open_watches(&self) -> usize {
+        self.sim
+            .open_watches
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Number of stored objects (all kinds).

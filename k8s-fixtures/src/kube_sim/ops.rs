@@ -2,14 +2,18 @@
 //! read-modify-write that patch uses), delete with finalizers, namespace and CRD cascades.
 //! Objects are stored at the storage version and converted on the way in and out.
 
-use parking_lot::RwLock;
+use std::collections::HashMap;
+
+use parking_lot::{Mutex, RwLock};
 use serde_json::{Value, json};
 
 use super::convert::Converters;
 use super::crd;
+use super::defaults;
 use super::error::{ApiError, FieldError};
 use super::faults::Faults;
 use super::meta::{self, name_of, rv_of};
+use super::patch::AppliedKey;
 use super::resources::{GroupResource, Registry, Resolved};
 use super::schema;
 use super::store::{ObjKey, Store};
@@ -30,6 +34,12 @@ pub struct Sim {
     pub converters: Converters,
     pub faults: Faults,
     pub require_namespaces: bool,
+    /// Last configuration each field manager applied (server-side apply removals).
+    pub applied: Mutex<HashMap<AppliedKey, Value>>,
+    /// clusterIP / nodePort allocation for Services.
+    pub allocator: defaults::Allocator,
+    /// Watch streams currently open.
+    pub open_watches: std::sync::atomic::AtomicUsize,
 }
 
 enum PutError {
@@ -156,6 +166,7 @@ impl Sim {
         opts: WriteOpts,
     ) -> Result<Value, ApiError> {
         let mut obj = meta::prepare_create(res, ns, body)?;
+        defaults::apply(&res.info.gr, &mut obj, None, &self.allocator);
         self.admit(res, &mut obj, opts)?;
         let key = Self::key(res, ns, name_of(&obj));
         self.check_namespace(res, &key.0, &key.1)?;
@@ -221,6 +232,7 @@ impl Sim {
             let new = change(&cur_v)?;
             let expected = rv_of(&new).map(str::to_string);
             let mut merged = meta::prepare_update(res, &cur_v, new, sub)?;
+            defaults::apply(gr, &mut merged, Some(&cur_v), &self.allocator);
             self.admit(res, &mut merged, opts)?;
             let stored = self.to_storage(res, merged)?;
             if opts.dry_run {
@@ -373,6 +385,9 @@ impl Sim {
     }
 
     fn after_remove(&self, res: &Resolved, key: &ObjKey, removed: &Value) {
+        self.applied
+            .lock()
+            .retain(|k, _| !(k.0 == res.info.gr && k.1 == *key));
         if crd::is_crd_definition(&res.info.gr)
             && let Some(gr) = crd::defined_resource(removed)
         {

@@ -1,7 +1,8 @@
 //! PATCH: JSON patch, JSON merge patch, strategic merge patch (built-ins only, like a real
 //! server; see `strategic`) and server-side apply. Apply is simplified: it creates a missing
 //! object or merges the applied configuration (strategic rules for built-ins, merge rules for
-//! custom resources) without field ownership; `managedFields` are not kept.
+//! custom resources), and removes map fields the same field manager applied last time but
+//! leaves out now; there is no shared ownership, no conflict detection, no `managedFields`.
 
 use serde_json::Value;
 
@@ -94,10 +95,12 @@ impl Sim {
         res: &Resolved,
         ns: Option<&str>,
         name: &str,
-        (kind, body): (PatchKind, &[u8]),
+        req: PatchRequest<'_>,
         sub: Option<&str>,
         opts: WriteOpts,
     ) -> Result<Value, ApiError> {
+        let kind = req.kind;
+        let body = req.body;
         let patch = match kind {
             PatchKind::Apply => serde_yaml::from_slice::<Value>(body)
                 .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?,
@@ -109,29 +112,96 @@ impl Sim {
             ));
         }
         let key = Self::key(res, ns, name);
+        let applied_key = (
+            res.info.gr.clone(),
+            key.clone(),
+            req.field_manager.to_string(),
+            sub.is_some(),
+        );
+        let result = self.patch_with(res, (kind, &patch), &applied_key, sub, opts);
+        if kind == PatchKind::Apply && result.is_ok() && !opts.dry_run {
+            self.applied.lock().insert(applied_key, patch);
+        }
+        result
+    }
+
+    /// Applies a decoded patch to the object `applied_key` names.
+    fn patch_with(
+        &self,
+        res: &Resolved,
+        (kind, patch): (PatchKind, &Value),
+        applied_key: &AppliedKey,
+        sub: Option<&str>,
+        opts: WriteOpts,
+    ) -> Result<Value, ApiError> {
+        let key = &applied_key.1;
+        let (ns, name) = (
+            (!key.0.is_empty()).then_some(key.0.as_str()),
+            key.1.as_str(),
+        );
         if kind == PatchKind::Apply
             && sub.is_none()
             && self.store.get(&res.info.gr, &key.0, &key.1).is_none()
         {
-            if meta::name_of(&patch) != name {
+            if meta::name_of(patch) != name {
                 return Err(ApiError::bad_request(format!(
                     "the name of the object ({}) does not match the name on the URL ({name})",
-                    meta::name_of(&patch)
+                    meta::name_of(patch)
                 )));
             }
             return match self.create(res, ns, patch.clone(), opts) {
                 // Lost a race with another creator: fall through to the merge below.
                 Err(e) if e.reason == "AlreadyExists" => {
                     self.write_existing(res, ns, name, sub, opts, &mut |cur| {
-                        apply_to(kind, res, name, cur, &patch)
+                        apply_to(kind, res, name, cur, patch)
                     })
                 }
                 other => other,
             };
         }
+        let patch = match kind {
+            PatchKind::Apply => with_removals(self.applied.lock().get(applied_key), patch),
+            _ => patch.clone(),
+        };
         self.write_existing(res, ns, name, sub, opts, &mut |cur| {
             apply_to(kind, res, name, cur, &patch)
         })
+    }
+}
+
+/// The body of one PATCH request.
+#[derive(Debug, Clone, Copy)]
+pub struct PatchRequest<'a> {
+    pub kind: PatchKind,
+    pub body: &'a [u8],
+    /// `fieldManager` (server-side apply remembers what each manager applied).
+    pub field_manager: &'a str,
+}
+
+/// (resource, object, field manager, status subresource) of a remembered apply.
+pub type AppliedKey = (
+    super::resources::GroupResource,
+    super::store::ObjKey,
+    String,
+    bool,
+);
+
+/// `new` plus a `null` for every map field `previous` had and `new` leaves out, so that a
+/// merge drops what this manager no longer applies.
+fn with_removals(previous: Option<&Value>, new: &Value) -> Value {
+    match (previous, new) {
+        (Some(Value::Object(p)), Value::Object(n)) => {
+            let mut out = n.clone();
+            for (k, pv) in p {
+                let merged = match n.get(k) {
+                    None => Value::Null,
+                    Some(nv) => with_removals(Some(pv), nv),
+                };
+                out.insert(k.clone(), merged);
+            }
+            Value::Object(out)
+        }
+        _ => new.clone(),
     }
 }
 

@@ -133,7 +133,7 @@ pub fn decode_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> 
         serde_yaml::from_slice::<Value>(body)
             .map_err(|e| ApiError::bad_request(format!("error converting YAML to JSON: {e}")))
     } else if ct.contains("protobuf") {
-        Err(ApiError::unsupported_body(&ct))
+        super::protobuf::decode(body)
     } else {
         serde_json::from_slice::<Value>(body).map_err(|e| {
             ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))

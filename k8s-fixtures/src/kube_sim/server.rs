@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::ops::{Sim, WriteOpts};
-use super::patch::PatchKind;
+use super::patch::{PatchKind, PatchRequest};
 use super::request::{self, Query, Route, Shape, Target};
 use super::watch::{self, Start, WatchSpec};
 use super::{control, discovery, list, meta, openapi, table};
@@ -27,8 +27,14 @@ pub struct App {
     pub bookmark_interval: Duration,
 }
 
+/// Request bodies up to 3 MiB, kube-apiserver's limit (axum's default is 2 MiB).
+const MAX_BODY: usize = 3 * 1024 * 1024;
+
 pub fn router(app: Arc<App>) -> Router {
-    Router::new().fallback(dispatch).with_state(app)
+    Router::new()
+        .fallback(dispatch)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
 }
 
 pub fn json_response(code: StatusCode, v: &Value) -> Response {
@@ -220,7 +226,12 @@ fn resource(
         }
         (Method::PATCH, Some(name)) => {
             let kind = PatchKind::from_content_type(&request::content_type(headers))?;
-            ok(sim.patch(&res, ns, name, (kind, body), sub, write_opts(q))?)
+            let req = PatchRequest {
+                kind,
+                body,
+                field_manager: q.get("fieldManager").unwrap_or(""),
+            };
+            ok(sim.patch(&res, ns, name, req, sub, write_opts(q))?)
         }
         (Method::DELETE, Some(name)) => {
             let opts: Value = if body.is_empty() {

@@ -103,9 +103,29 @@ fn object_line(sim: &Sim, spec: &WatchSpec, kind: &str, raw: &str) -> Bytes {
     }
 }
 
+/// Counts a watch as open for as long as its stream lives.
+struct OpenWatch(Arc<Sim>);
+
+impl OpenWatch {
+    fn new(sim: &Arc<Sim>) -> Self {
+        sim.open_watches
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self(sim.clone())
+    }
+}
+
+impl Drop for OpenWatch {
+    fn drop(&mut self) {
+        self.0
+            .open_watches
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// The streaming response for one watch.
 pub fn respond(sim: Arc<Sim>, spec: WatchSpec) -> Response {
     let stream = async_stream::stream! {
+        let _open = OpenWatch::new(&sim);
         let mut notify = sim.store.subscribe();
         let mut epoch = sim.faults.watch_epoch();
         epoch.mark_unchanged();
