@@ -13,7 +13,6 @@ use ako::shard::ShardSize;
 use k8s_openapi::api::core::v1::{Secret, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::Ingress;
-use kube::Resource;
 
 const PATHS: usize = 10;
 const HOSTS: usize = 2000;
@@ -40,7 +39,7 @@ fn manifests(n: usize) -> String {
             a = i / 250,
             b = i % 250,
         );
-        if host % 5 == 0 {
+        if host.is_multiple_of(5) {
             let _ = writeln!(
                 y,
                 "  tls: [{{hosts: [host{host}.example.com], secretName: tls}}]"

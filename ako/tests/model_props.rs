@@ -27,8 +27,9 @@ struct Spec {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // test input; size is irrelevant
 enum Obj {
-    Ingress(Ingress),
+    Ingress(Box<Ingress>),
     Service(Service),
     Slice(EndpointSlice),
     Secret(Secret),
@@ -117,7 +118,7 @@ fn objects(specs: &[Spec]) -> Vec<Obj> {
                 },
             })
             .collect();
-        out.push(Obj::Ingress(Ingress {
+        out.push(Obj::Ingress(Box::new(Ingress {
             metadata: meta(&ns, &format!("ing-{}", s.host)),
             spec: Some(IngressSpec {
                 rules: Some(vec![IngressRule {
@@ -133,7 +134,7 @@ fn objects(specs: &[Spec]) -> Vec<Obj> {
                 ..Default::default()
             }),
             ..Default::default()
-        }));
+        })));
     }
     out
 }
@@ -142,7 +143,7 @@ fn state_of(objs: impl IntoIterator<Item = Obj>) -> ClusterState {
     let mut state = ClusterState::new();
     for o in objs {
         match o {
-            Obj::Ingress(x) => state.apply(x),
+            Obj::Ingress(x) => state.apply(*x),
             Obj::Service(x) => state.apply(x),
             Obj::Slice(x) => state.apply(x),
             Obj::Secret(x) => state.apply(x),
