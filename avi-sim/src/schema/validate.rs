@@ -242,10 +242,10 @@ pub fn hide_newer(defs: &Defs, def_name: &str, obj: &mut Map<String, Value>, ver
         return;
     };
     obj.retain(|k, _| {
-        !def.fields
+        def.fields
             .get(k)
             .and_then(|f| f.since.as_ref())
-            .is_some_and(|s| s > version)
+            .is_none_or(|s| s <= version)
     });
     for (k, v) in obj.iter_mut() {
         let Some(field) = def.fields.get(k) else {
