@@ -4,7 +4,7 @@
 //! `kube::Client`, the URL and a kubeconfig file; dropping the handle stops it. The
 //! standalone binary (`kube-sim --port 6443 --kubeconfig out.yaml`) serves the same thing.
 //!
-//! Modules: `store` (objects, resourceVersions, event history), `resources` (registry of
+//! Modules: `store` (objects, resourceVersions, event history), `resources` + `builtins` (registry of
 //! kinds), `ops` (verbs and metadata lifecycle with `meta`), `list`/`watch`, `patch` with
 //! `strategic`, `crd` + `schema` (CRDs and validation), `convert` (version conversion),
 //! `defaults` (server-side defaults of built-ins), `discovery`/`openapi`/`table`
@@ -28,6 +28,7 @@
 //! references; aggregated discovery is not served (clients fall back to the legacy
 //! documents); protobuf bodies only for Namespace, ConfigMap and Secret.
 
+mod builtins;
 mod control;
 mod convert;
 mod crd;
