@@ -90,11 +90,23 @@ impl World {
         if names.len() == x.count as usize {
             return Ok(format!("{} {ty} objects match", x.count));
         }
+        let sample: Vec<String> = all
+            .iter()
+            .take(5)
+            .map(|o| format!("{} {} {}", o["name"], o["created_by"], o["markers"]))
+            .collect();
         Err(format!(
-            "{} {ty} objects match, expected {}: {}",
+            "{} {ty} objects match, expected {}: {}\n{} {ty} objects in all, e.g.:\n  {}",
             names.len(),
             x.count,
-            names.join(", ")
+            names
+                .iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            all.len(),
+            sample.join("\n  ")
         ))
     }
 

@@ -171,7 +171,22 @@ impl World {
                 x.contains,
                 cut(&l.text)
             )),
-            (None, false) => Err(format!("no log line contains {:?}", x.contains)),
+            (None, false) => {
+                let lines = self.logs.lines();
+                let tail: Vec<String> = lines
+                    .iter()
+                    .rev()
+                    .filter(|l| l.text.contains(" ako"))
+                    .take(12)
+                    .map(|l| format!("  {}", cut(&l.text)))
+                    .collect();
+                Err(format!(
+                    "no log line contains {:?} ({} lines captured); the controller's last lines:\n{}",
+                    x.contains,
+                    lines.len(),
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                ))
+            }
         }
     }
 

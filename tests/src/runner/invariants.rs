@@ -33,9 +33,17 @@ impl World {
                     self.fqdn_limit().await?;
                     done.push("5");
                 }
+                3 => {
+                    self.hosts_on_their_shard().await?;
+                    done.push("3");
+                }
                 6 => {
                     self.no_delete_in_scope().await?;
                     done.push("6");
+                }
+                7 => {
+                    self.one_writer_at_a_time()?;
+                    done.push("7");
                 }
                 other => unsupported.push(other.to_string()),
             }
@@ -117,6 +125,80 @@ impl World {
             writes.len(),
             lines.join(", ")
         ))
+    }
+
+    /// 3: every host on a shared VS sits on `shard::of(host)`, and a host that stayed
+    /// on the same shard count did not move since the last check.
+    async fn hosts_on_their_shard(&mut self) -> Result<(), String> {
+        let cluster = self.cluster();
+        let size: ako::shard::ShardSize = self
+            .settings
+            .shard_vs_size
+            .and_then(|s| serde_json::to_value(s).ok())
+            .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
+            .unwrap_or(ako::shard::ShardSize::Large);
+        let hash: ako::shard::ShardHash = self
+            .settings
+            .shard_hash
+            .and_then(|s| serde_json::to_value(s).ok())
+            .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
+            .unwrap_or_default();
+        let Some(count) = size.count() else {
+            return Ok(());
+        };
+        let prefix = format!("{cluster}--Shared-L7-");
+        let mut now = std::collections::BTreeMap::new();
+        for v in self
+            .admin
+            .list("vsvip", &self.tenant())
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            let name = v["name"].as_str().unwrap_or_default();
+            let Some(n) = name
+                .strip_prefix(&prefix)
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            for fqdn in v["dns_info"].as_array().into_iter().flatten() {
+                let Some(host) = fqdn["fqdn"].as_str() else {
+                    continue;
+                };
+                let want = ako::shard::of(host, count, hash);
+                if want != n {
+                    return Err(format!(
+                        "invariant 3: {host} is on {name}, shard::of says {prefix}{want}"
+                    ));
+                }
+                now.insert(host.to_owned(), (count, n));
+            }
+        }
+        for (host, (c, n)) in &now {
+            if let Some((pc, pn)) = self.placements.get(host)
+                && pc == c
+                && pn != n
+            {
+                return Err(format!("invariant 3: {host} moved from shard {pn} to {n}"));
+            }
+        }
+        self.placements.extend(now);
+        Ok(())
+    }
+
+    /// 7: two instances never wrote without a start, stop or crash between their writes.
+    fn one_writer_at_a_time(&self) -> Result<(), String> {
+        let writes = self.writes_since(self.start);
+        for w in writes.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            if a.client != b.client && !self.lifecycle.iter().any(|m| *m > a.seq && *m <= b.seq) {
+                return Err(format!(
+                    "invariant 7: {} wrote (call {}) and {} wrote (call {}) with no failover between",
+                    a.client, a.seq, b.client, b.seq
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// 5: no VsVip carries more than 1000 FQDNs.

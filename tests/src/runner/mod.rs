@@ -37,6 +37,11 @@ pub const DEFAULT_WITHIN: Duration = Duration::from_secs(3);
 /// the controller's watches.
 const SETTLE: Duration = Duration::from_millis(150);
 const POLL: Duration = Duration::from_millis(25);
+/// How long `wait_converged` waits for a round newer than the last change before it
+/// takes an idle status as converged (a change may concern nothing it watches).
+/// No Avi call in flight or started for this long: nothing left to write.
+const QUIET: Duration = Duration::from_millis(150);
+const NEW_ROUND_GRACE: Duration = Duration::from_secs(1);
 
 /// Plays the scenario file at `path` and reports every step.
 pub fn run_file(path: &Path, target: &Target) -> ScenarioReport {
@@ -153,6 +158,16 @@ impl World {
             self.marks.insert(l.clone(), m);
         }
         let key = step.kind.key();
+        if matches!(
+            step.kind,
+            StepKind::Apply(_)
+                | StepKind::Delete(_)
+                | StepKind::Patch(_)
+                | StepKind::Crds(_)
+                | StepKind::Settings(_)
+        ) {
+            self.changed();
+        }
         let (status, detail) = if !self.in_process && step.kind.in_process_only() {
             (
                 StepStatus::Skipped,
@@ -293,7 +308,13 @@ impl World {
                     && !s.pending
                     && s.phase == ako::controller::Phase::Syncing
                     && !s.report.errors.is_empty();
-                if s.is_converged() || failing_only {
+                let seen_change = self
+                    .rounds_at_change
+                    .get(name)
+                    .is_none_or(|r| s.rounds > *r)
+                    || started.elapsed() >= NEW_ROUND_GRACE;
+                let quiet = self.proxy.proxy.idle_for(QUIET);
+                if seen_change && quiet && (s.is_converged() || failing_only) {
                     return Ok(format!(
                         "{name} {:?} after {} rounds, {} writes in all ({} ms)",
                         s.phase,

@@ -108,6 +108,9 @@ struct Inner {
     crash: Option<(String, u32)>,
     /// Clients whose calls hang until their instance is killed.
     frozen: HashSet<String>,
+    /// Calls being served now, and when the last one started or ended.
+    in_flight: usize,
+    last_activity: Option<Instant>,
 }
 
 /// Shared state of a running proxy.
@@ -167,6 +170,18 @@ impl Proxy {
     /// Every call so far.
     pub fn calls(&self) -> Vec<Call> {
         self.inner.lock().calls.clone()
+    }
+
+    /// True when no call is being served and none started or ended for `quiet`.
+    pub fn idle_for(&self, quiet: Duration) -> bool {
+        let g = self.inner.lock();
+        g.in_flight == 0 && g.last_activity.is_none_or(|t| t.elapsed() >= quiet)
+    }
+
+    fn activity(&self, delta: isize) {
+        let mut g = self.inner.lock();
+        g.in_flight = g.in_flight.saturating_add_signed(delta);
+        g.last_activity = Some(Instant::now());
     }
 
     /// The next call's sequence number (a point to count from).
@@ -293,6 +308,19 @@ fn avi_error(status: u16, message: &str) -> Response {
 }
 
 async fn handle(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
+    // A guard: the handler is dropped mid-call when a killed instance's connection closes.
+    struct InFlight(Arc<Proxy>);
+    impl Drop for InFlight {
+        fn drop(&mut self) {
+            self.0.activity(-1);
+        }
+    }
+    proxy.activity(1);
+    let _guard = InFlight(proxy.clone());
+    serve(&proxy, req).await
+}
+
+async fn serve(proxy: &Arc<Proxy>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
@@ -315,7 +343,7 @@ async fn handle(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
     };
     let frozen = proxy.inner.lock().frozen.contains(&client);
     if frozen {
-        return held(&proxy, &client).await;
+        return held(proxy, &client).await;
     }
     let session = session_of(&parts.headers);
     if let Some(s) = &session {
@@ -346,10 +374,10 @@ async fn handle(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         ),
         Effect::Outage => avi_error(503, "Avi controller unreachable (injected outage)"),
         Effect::DropResponse => {
-            let _ = forward(&proxy, &parts.method, &parts.uri, &parts.headers, body).await;
+            let _ = forward(proxy, &parts.method, &parts.uri, &parts.headers, body).await;
             avi_error(504, "Injected timeout after the request was applied")
         }
-        _ => match forward(&proxy, &parts.method, &parts.uri, &parts.headers, body).await {
+        _ => match forward(proxy, &parts.method, &parts.uri, &parts.headers, body).await {
             Ok(r) => r,
             Err(e) => avi_error(502, &format!("proxy: upstream: {e}")),
         },
@@ -363,9 +391,9 @@ async fn handle(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         status: 0,
     }
     .is_write();
-    let resp = record(&proxy, &client, &method, &ty, name, resp);
-    if is_write && crash_now(&proxy, &client) {
-        return held(&proxy, &client).await;
+    let resp = record(proxy, &client, &method, &ty, name, resp);
+    if is_write && crash_now(proxy, &client) {
+        return held(proxy, &client).await;
     }
     resp
 }

@@ -76,6 +76,13 @@ pub struct World {
     /// Labels that end a `kube_fault` lag.
     pub kube_lag_until: Vec<String>,
     kubeconfig: PathBuf,
+    /// Proxy sequence numbers at which an instance started, stopped or crashed.
+    pub lifecycle: Vec<u64>,
+    /// Host -> (shard count, shard) at the last invariant-3 check.
+    pub placements: BTreeMap<String, (u32, u32)>,
+    /// Rounds each running instance had run when the scenario last changed something
+    /// on the Kubernetes side: `wait_converged` waits for a newer round.
+    pub rounds_at_change: HashMap<&'static str, u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +177,9 @@ impl World {
             applied: Vec::new(),
             kube_lag_until: Vec::new(),
             kubeconfig,
+            lifecycle: Vec::new(),
+            placements: BTreeMap::new(),
+            rounds_at_change: HashMap::new(),
         };
         world.install(&user, &pass).await?;
         world.start = world.mark();
@@ -274,7 +284,18 @@ impl World {
         }
     }
 
-    fn refresh_running(&self) {
+    /// Notes that the Kubernetes side just changed.
+    pub fn changed(&mut self) {
+        self.rounds_at_change = self
+            .instances
+            .iter()
+            .map(|(n, h)| (*n, h.status().rounds))
+            .collect();
+    }
+
+    fn refresh_running(&mut self) {
+        let m = self.proxy.proxy.mark();
+        self.lifecycle.push(m);
         self.logs
             .set_running(self.instances.keys().map(|s| (*s).to_owned()).collect());
     }
