@@ -235,6 +235,14 @@ async fn initial_data_and_cluster_report_the_version() {
     assert!(v["uuid"].is_string());
     let (_, v) = api.get("/api/cluster/version").await;
     assert_eq!(v["Version"], "22.1.3");
+    for stub in ["nsxtsegmentruntime", "vcenterserver", "serviceengine"] {
+        let (s, v) = api.get(&format!("/api/{stub}")).await;
+        assert_eq!(
+            (s, v["count"].clone()),
+            (StatusCode::OK, json!(0)),
+            "{stub}"
+        );
+    }
 }
 
 #[tokio::test]

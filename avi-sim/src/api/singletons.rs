@@ -1,6 +1,7 @@
 //! The non-collection endpoints clients call: `/api/initial-data`, `/api/cluster`
 //! (+ `/runtime`, `/status`, `/version`), `/api/systemconfiguration`,
-//! `/api/user-token` and `/api/ipamdnsproviderprofiledomainlist`.
+//! `/api/user-token`, `/api/ipamdnsproviderprofiledomainlist`, and the empty runtime
+//! lists `/api/nsxtsegmentruntime`, `/api/vcenterserver`, `/api/serviceengine`.
 
 use axum::Json;
 use axum::http::{Method, StatusCode};
@@ -62,6 +63,10 @@ pub fn handle(req: &Req<'_>, method: &Method, segs: &[&str], bytes: &[u8]) -> Re
         }),
         (_, ["user-token", ..]) => return user_token(req, method, segs, bytes),
         (&Method::GET, ["ipamdnsproviderprofiledomainlist"]) => domain_list(req),
+        // Runtime collections of clouds the simulator does not model: always empty.
+        (&Method::GET, ["nsxtsegmentruntime" | "vcenterserver" | "serviceengine"]) => {
+            json!({"count": 0, "results": []})
+        }
         _ => {
             return Err(AviError::not_found(format!(
                 "Unknown API path {}",
