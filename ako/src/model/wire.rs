@@ -146,6 +146,8 @@ pub struct VsDataScriptSet<'a> {
     pub common: Common<'a>,
     pub datascript: Vec<DataScript>,
     pub pool_group_refs: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub protocol_parser_refs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -32,8 +32,8 @@ if label ~= nil then
 end
 "#;
 
-/// Lua string literal.
-fn lua(s: &str, buf: &mut String) {
+/// Appends `s` as a Lua string literal.
+pub(super) fn lua(s: &str, buf: &mut String) {
     buf.push('"');
     for c in s.chars() {
         match c {

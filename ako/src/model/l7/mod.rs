@@ -1,11 +1,13 @@
 //! L7: Ingresses (and OpenShift Routes) → shared parents with insecure pools and
 //! SNI children (F2, F4, F5, F10), or DEDICATED virtual services (F6), placed by
-//! `shard::place`, with the 1000-FQDN limit per VS enforced deterministically (F8).
+//! `shard::place`; passthrough Routes → passthrough VSes (F16, F17); the
+//! 1000-FQDN limit per VS enforced deterministically (F8).
 
 mod backends;
 mod claims;
 mod datascript;
 mod ingress;
+mod passthrough;
 mod route;
 mod shared;
 mod switching;
@@ -59,8 +61,28 @@ pub fn build(
         }
     }
     let mut dedicated = Vec::new();
+    let mut passthrough: BTreeMap<(String, String), Group<'_, '_>> = BTreeMap::new();
+    let pt_count = env.cfg.passthrough_shard_size.count().unwrap_or(1);
     for ((idx, host), entry) in &table {
         let infra = infras.get(*idx);
+        if entry.passthrough.is_some() {
+            let n = shard::of(host, pt_count, env.cfg.shard_hash);
+            let names = (
+                naming::passthrough_vs(env.cluster, infra.name, n),
+                naming::passthrough_insecure_vs(env.cluster, infra.name, n),
+            );
+            passthrough
+                .entry(names)
+                .or_insert_with(|| Group {
+                    infra: *idx,
+                    hosts: Vec::new(),
+                })
+                .hosts
+                .push((host, entry));
+        }
+        if !entry.is_l7() {
+            continue;
+        }
         match shard::place(host, infra.shard_size, env.cfg.shard_hash) {
             Placement::Dedicated => dedicated.push((*idx, *host, entry)),
             at => groups
@@ -79,6 +101,16 @@ pub fn build(
     }
     for (idx, host, entry) in dedicated {
         vhost::dedicated(env, out, infras.get(idx), host, entry, rules);
+    }
+    for ((vs, insecure_vs), group) in &mut passthrough {
+        enforce_fqdn_limit(out, vs, group, rules);
+        passthrough::parent(
+            env,
+            out,
+            infras.get(group.infra),
+            (vs, insecure_vs.clone()),
+            &group.hosts,
+        );
     }
 }
 

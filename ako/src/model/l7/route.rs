@@ -1,19 +1,20 @@
 //! OpenShift Routes → host table (F15: on OpenShift Routes are the L7 input):
 //! insecure and `edge` Routes, weighted backends (`to` + `alternateBackends`),
 //! key and certificate from the Route itself (F20), several backends naming one
-//! Service rejected (F21). `passthrough` and `reencrypt` are reported as not
-//! supported yet.
+//! Service rejected (F21), and `passthrough` hosts (F16, F17). `reencrypt` is
+//! reported as not supported yet.
 
 use std::collections::BTreeSet;
 
 use super::backends::{self, PortSel};
 use super::claims::{self, Placement, Seen};
-use super::table::{HostTable, PathRoute, Seniority, TlsMaterial};
+use super::table::{Backend, HostTable, Passthrough, PathRoute, Seniority, TlsMaterial};
 use crate::config::FqdnReusePolicy;
 use crate::crd::Route;
+use crate::crd::route::RouteTarget;
 use crate::model::ctx::{Env, Out};
 use crate::model::graph::Diagnostic;
-use crate::model::key::seniority;
+use crate::model::key::{ObjectKey, seniority};
 use crate::model::scope::{self, Infras, Namespaces};
 use crate::model::state::ClusterState;
 
@@ -109,6 +110,32 @@ fn one<'s>(
                 },
             )
         }
+        Some(tls) if tls.termination == "passthrough" => {
+            let redirect = tls.insecure_edge_termination_policy.as_deref() == Some("Redirect");
+            let backends = route_backends(env, out, state, route, key, "/", &targets);
+            let Some(entry) = claims::claim(out, table, infra, host, seniority, None, strict)
+            else {
+                return;
+            };
+            match &entry.passthrough {
+                Some(first) => out.diag(Diagnostic::error(
+                    key,
+                    "DuplicatePassthroughHost",
+                    format!(
+                        "passthrough host {host} is already served by {}; not processed",
+                        first.source
+                    ),
+                )),
+                None => {
+                    entry.passthrough = Some(Passthrough {
+                        source: key,
+                        backends,
+                        redirect,
+                    })
+                }
+            }
+            return;
+        }
         Some(tls) => {
             out.diag(Diagnostic::error(
                 key,
@@ -126,24 +153,7 @@ fn one<'s>(
         .as_deref()
         .filter(|p| !p.is_empty())
         .unwrap_or("/");
-    let target_port = spec.port.as_ref().map(|p| &p.target_port);
-    let backends = targets
-        .iter()
-        .map(|t| {
-            let ratio = t.weight.map_or(100, |w| u32::try_from(w).unwrap_or(0));
-            backends::resolve(
-                env,
-                out,
-                state,
-                key,
-                path,
-                &t.name,
-                PortSel::RouteTarget(target_port),
-                true,
-                ratio,
-            )
-        })
-        .collect();
+    let backends = route_backends(env, out, state, route, key, path, &targets);
     let Some(entry) = claims::claim(out, table, infra, host, seniority, material, strict) else {
         return;
     };
@@ -156,4 +166,25 @@ fn one<'s>(
     claims::add_path(
         out, seen, entry, infra, host, path_route, placement, "routes",
     );
+}
+
+/// The weighted backends (`to` + `alternateBackends`) of a Route.
+fn route_backends<'s>(
+    env: &Env<'_>,
+    out: &mut Out,
+    state: &'s ClusterState,
+    route: &'s Route,
+    key: &ObjectKey,
+    path: &str,
+    targets: &[&'s RouteTarget],
+) -> Vec<Backend<'s>> {
+    let target_port = route.spec.port.as_ref().map(|p| &p.target_port);
+    targets
+        .iter()
+        .map(|t| {
+            let ratio = t.weight.map_or(100, |w| u32::try_from(w).unwrap_or(0));
+            let sel = PortSel::RouteTarget(target_port);
+            backends::resolve(env, out, state, key, path, &t.name, sel, true, ratio)
+        })
+        .collect()
 }

@@ -88,6 +88,7 @@ pub fn parent(
             script: datascript::script(&pg_key.name, &insecure),
         }],
         pool_group_refs: vec![pg_key.to_ref()],
+        protocol_parser_refs: Vec::new(),
     };
     out.insert(
         AviKind::VsDataScriptSet,

@@ -61,6 +61,16 @@ pub struct TlsMaterial<'s> {
 
 pub use crate::model::key::Seniority;
 
+/// A passthrough host (Route `termination: passthrough`): TLS goes to the backends
+/// untouched, selected by SNI on a passthrough VS (F16, F17).
+#[derive(Debug, Clone)]
+pub struct Passthrough<'s> {
+    pub source: &'s ObjectKey,
+    pub backends: Vec<Backend<'s>>,
+    /// `insecureEdgeTerminationPolicy: Redirect`: port 80 redirects to 443.
+    pub redirect: bool,
+}
+
 /// Everything routed to one host (for one infra setting).
 #[derive(Debug, Clone)]
 pub struct HostEntry<'s> {
@@ -70,6 +80,7 @@ pub struct HostEntry<'s> {
     pub insecure: Vec<PathRoute<'s>>,
     pub secure: Vec<PathRoute<'s>>,
     pub tls: Option<TlsMaterial<'s>>,
+    pub passthrough: Option<Passthrough<'s>>,
 }
 
 impl<'s> HostEntry<'s> {
@@ -80,11 +91,17 @@ impl<'s> HostEntry<'s> {
             insecure: Vec::new(),
             secure: Vec::new(),
             tls: None,
+            passthrough: None,
         }
     }
 
     pub fn is_secure(&self) -> bool {
         self.tls.is_some()
+    }
+
+    /// Whether the host has L7 routes (else it is passthrough only).
+    pub fn is_l7(&self) -> bool {
+        !self.insecure.is_empty() || !self.secure.is_empty() || self.tls.is_some()
     }
 }
 
