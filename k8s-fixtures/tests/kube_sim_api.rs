@@ -383,6 +383,31 @@ async fn selectors_paging_and_bad_input() {
     )
     .await;
     assert_eq!(http, 400);
+    // Built-ins: a wrongly typed field is a 400 (decode), an invalid value a 422.
+    let svc = r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"ports":[{"port":"http"}]}}"#;
+    assert_eq!(
+        reqwest_like(
+            &sim,
+            "POST",
+            "/api/v1/namespaces/default/services",
+            "application/json",
+            svc
+        )
+        .await,
+        400
+    );
+    let ing = r#"{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"i"},"spec":{"rules":[{"http":{"paths":[{"path":"/","backend":{"service":{"name":"s","port":{"number":80}}}}]}}]}}"#;
+    assert_eq!(
+        reqwest_like(
+            &sim,
+            "POST",
+            "/apis/networking.k8s.io/v1/namespaces/default/ingresses",
+            "application/json",
+            ing
+        )
+        .await,
+        422
+    );
 }
 
 /// Sends a raw request through the kube client and returns the HTTP status.

@@ -7,7 +7,7 @@
 //! Modules: `store` (objects, resourceVersions, event history), `resources` + `builtins` (registry of
 //! kinds), `ops` (verbs and metadata lifecycle with `meta`), `list`/`watch`, `patch` with
 //! `strategic`, `crd` + `schema` (CRDs and validation), `convert` (version conversion),
-//! `defaults` (server-side defaults of built-ins), `discovery`/`openapi`/`table`
+//! `defaults` + `typed` (server-side defaults and type checks of built-ins), `discovery`/`openapi`/`table`
 //! (documents kubectl reads), `protobuf` (the bodies of
 //! `kubectl create namespace|configmap|secret`), `faults` + `control` (fault
 //! injection and `/sim/*`), `tls` (certificates and kubeconfig), `server` (HTTP routing).
@@ -51,6 +51,7 @@ mod store;
 mod strategic;
 mod table;
 mod tls;
+mod typed;
 mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -17,6 +17,7 @@ use super::patch::AppliedKey;
 use super::resources::{GroupResource, Registry, Resolved};
 use super::schema;
 use super::store::{ObjKey, Store};
+use super::typed;
 
 /// Options of a write request.
 #[derive(Debug, Clone, Copy, Default)]
@@ -134,6 +135,10 @@ impl Sim {
                     &errors,
                 ));
             }
+        }
+        if !res.info.is_crd {
+            typed::check_builtin(res, obj)?;
+            typed::validate_builtin(res, obj)?;
         }
         if crd::is_crd_definition(&res.info.gr) {
             crd::prepare_definition(obj)?;
