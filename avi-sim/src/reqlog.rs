@@ -20,6 +20,29 @@ pub struct Entry {
     /// Object type (`pool`), or `login` / `logout` / the singleton's name.
     pub object_type: String,
     pub status: u16,
+    /// Name and uuid of the object a successful write created, changed or deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_uuid: Option<String>,
+}
+
+/// The object a write touched, handed from the handler to the log as a response
+/// extension.
+#[derive(Debug, Clone)]
+pub struct Touched {
+    pub name: String,
+    pub uuid: String,
+}
+
+/// One request, as the gate saw it.
+pub struct Seen<'a> {
+    pub client: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub object_type: &'a str,
+    pub status: u16,
+    pub touched: Option<&'a Touched>,
 }
 
 impl Entry {
@@ -55,7 +78,15 @@ struct Inner {
 }
 
 impl RequestLog {
-    pub fn record(&self, client: &str, method: &str, path: &str, object_type: &str, status: u16) {
+    pub(crate) fn record(&self, r: Seen<'_>) {
+        let Seen {
+            client,
+            method,
+            path,
+            object_type,
+            status,
+            touched,
+        } = r;
         let mut g = self.inner.lock();
         g.seq += 1;
         let key = format!("{method} {object_type}");
@@ -75,6 +106,8 @@ impl RequestLog {
             path: path.into(),
             object_type: object_type.into(),
             status,
+            object_name: touched.map(|t| t.name.clone()),
+            object_uuid: touched.map(|t| t.uuid.clone()),
         };
         if g.entries.len() == MAX_ENTRIES {
             g.entries.pop_front();

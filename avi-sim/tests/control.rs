@@ -83,6 +83,20 @@ async fn request_log_counts_per_verb_type_and_client() {
     assert_eq!(log["clients"]["ako"]["GET pool"], 2);
     assert_eq!(h.request_log().writes(Some("ako")), 0, "zero writes by ako");
     assert_eq!(h.request_log().writes(Some("other")), 1);
+    let entries = h.request_log().entries();
+    let post = entries.iter().find(|e| e.method == "POST").unwrap();
+    assert_eq!(
+        post.object_name.as_deref(),
+        Some("p"),
+        "writes name their object"
+    );
+    assert!(post.object_uuid.as_deref().unwrap().starts_with("pool-"));
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.method == "GET")
+            .all(|e| e.object_name.is_none())
+    );
     let mine = sim_get(&h, "log?client=ako").await;
     assert_eq!(mine["writes"], 0);
     assert_eq!(mine["entries"].as_array().unwrap().len(), 2);

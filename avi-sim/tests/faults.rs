@@ -118,6 +118,11 @@ async fn apply_then_error_commits_the_write() {
     );
     let (s, _) = api.post("/api/pool", pool("ghost-write")).await;
     assert_eq!(s, StatusCode::BAD_GATEWAY);
+    let logged = h.request_log().entries().pop().unwrap();
+    assert_eq!(
+        (logged.status, logged.object_name.as_deref()),
+        (502, Some("ghost-write"))
+    );
     api.by_name("pool", "ghost-write").await;
     // A retry of the create now conflicts, as it would on a real controller.
     assert_eq!(

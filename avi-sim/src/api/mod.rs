@@ -21,6 +21,7 @@ use axum::routing::{any, post};
 
 use crate::error::AviError;
 use crate::faults::FaultKind;
+use crate::reqlog::{Seen, Touched};
 use crate::sim::Sim;
 
 pub fn router(sim: Arc<Sim>) -> Router {
@@ -83,20 +84,20 @@ async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response
             Some(FaultKind::ApplyThenError { status }) => {
                 let done = next.run(req).await;
                 tracing::info!(%method, %object_type, applied = %done.status(), "dropping the response");
-                AviError::new(
+                let err = AviError::new(
                     status_code(status),
                     "Injected fault after the request was applied",
-                )
-                .into_response()
+                );
+                keep_touched(&done, err.into_response())
             }
             Some(FaultKind::ApplyThenHang { ms }) => {
-                next.run(req).await;
+                let done = next.run(req).await;
                 tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-                AviError::new(
+                let err = AviError::new(
                     StatusCode::GATEWAY_TIMEOUT,
                     "Injected timeout after the request was applied",
-                )
-                .into_response()
+                );
+                keep_touched(&done, err.into_response())
             }
         }
     } else {
@@ -106,14 +107,23 @@ async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response
         )
         .into_response()
     };
-    sim.log.record(
-        &client,
-        &method,
-        &path,
-        &object_type,
-        resp.status().as_u16(),
-    );
+    sim.log.record(Seen {
+        client: &client,
+        method: &method,
+        path: &path,
+        object_type: &object_type,
+        status: resp.status().as_u16(),
+        touched: resp.extensions().get::<Touched>(),
+    });
     resp
+}
+
+/// The log still learns which object a dropped answer's write touched.
+fn keep_touched(done: &Response, mut replacement: Response) -> Response {
+    if let Some(t) = done.extensions().get::<Touched>() {
+        replacement.extensions_mut().insert(t.clone());
+    }
+    replacement
 }
 
 fn status_code(code: u16) -> StatusCode {

@@ -15,6 +15,7 @@ use super::context::{base_url, caller, with_version};
 use super::render::{View, render};
 use super::{list, patch, singletons};
 use crate::error::{AviError, Result};
+use crate::reqlog::Touched;
 use crate::schema::validate::check_since;
 use crate::schema::{self, TypeSpec};
 use crate::seed::new_uuid;
@@ -229,7 +230,12 @@ fn commit_and_answer(
     let obj = store
         .get(&uuid)
         .ok_or_else(|| AviError::not_found(uuid.to_string()))?;
-    Ok(written(req, &store, obj, status))
+    let mut resp = written(req, &store, obj, status);
+    resp.extensions_mut().insert(Touched {
+        name: obj.name.to_string(),
+        uuid: uuid.to_string(),
+    });
+    Ok(resp)
 }
 
 fn update(
@@ -287,6 +293,12 @@ fn delete(req: &Req<'_>, spec: &'static TypeSpec, uuid: &str) -> Result<Response
         )));
     }
     write::check_delete(&store, obj)?;
+    let touched = Touched {
+        name: obj.name.to_string(),
+        uuid: obj.uuid.to_string(),
+    };
     store.remove(uuid);
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.extensions_mut().insert(touched);
+    Ok(resp)
 }
