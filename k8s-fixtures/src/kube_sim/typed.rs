@@ -16,7 +16,10 @@ fn check<T: DeserializeOwned>(obj: &Value) -> Result<(), serde_json::Error> {
     T::deserialize(obj).map(|_| ())
 }
 
-fn decoder(group: &str, resource: &str) -> Option<fn(&Value) -> Result<(), serde_json::Error>> {
+/// Decodes an object as one built-in type.
+type Decoder = fn(&Value) -> Result<(), serde_json::Error>;
+
+fn decoder(group: &str, resource: &str) -> Option<Decoder> {
     Some(match (group, resource) {
         ("", "namespaces") => check::<core::v1::Namespace>,
         ("", "nodes") => check::<core::v1::Node>,
