@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::table::{HostEntry, HostTable, PathRoute, Seniority, TlsMaterial};
+use super::table::{HostEntry, HostTable, Passthrough, PathRoute, Seniority, TlsMaterial};
 use crate::model::ctx::Out;
 use crate::model::graph::Diagnostic;
 use crate::model::key::ObjectKey;
@@ -83,6 +83,26 @@ pub fn claim<'t, 's>(
     }
     entry.sources.insert(key);
     Some(entry)
+}
+
+/// Makes `host` a passthrough host; a later source for it is refused.
+pub fn set_passthrough<'s>(
+    out: &mut Out,
+    entry: &mut HostEntry<'s>,
+    host: &str,
+    pt: Passthrough<'s>,
+) {
+    match &entry.passthrough {
+        Some(first) => out.diag(Diagnostic::error(
+            pt.source,
+            "DuplicatePassthroughHost",
+            format!(
+                "passthrough host {host} is already served by {}; not processed",
+                first.source
+            ),
+        )),
+        None => entry.passthrough = Some(pt),
+    }
 }
 
 /// Adds one path route; warns (F12) when other sources already route host+path.

@@ -8,13 +8,16 @@ use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress};
 
 use super::backends::{self, PortSel};
 use super::claims::{self, Placement, Seen};
-use super::table::{HostTable, PathRoute, Seniority, TlsMaterial};
+use super::table::{HostTable, Passthrough, PathRoute, Seniority, TlsMaterial};
 use crate::config::FqdnReusePolicy;
 use crate::model::ctx::{Env, Out};
 use crate::model::graph::Diagnostic;
 use crate::model::key::{Kind, ObjectKey, seniority};
 use crate::model::scope::{self, ClassDecision, Infras, Namespaces};
 use crate::model::state::ClusterState;
+
+/// Ingress annotation sending every host's TLS stream through untouched (F16).
+pub const PASSTHROUGH_ANNOTATION: &str = "passthrough.ako.vmware.com/enabled";
 
 pub fn collect<'s>(
     env: &Env<'_>,
@@ -64,6 +67,12 @@ fn ingress<'s>(
     let Some(spec) = ing.spec.as_ref() else {
         return;
     };
+    let passthrough = ing
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(PASSTHROUGH_ANNOTATION))
+        .is_some_and(|v| v == "true");
     // host -> secret name, from spec.tls.
     let mut tls_hosts: BTreeMap<&str, Option<&str>> = BTreeMap::new();
     for tls in spec.tls.iter().flatten() {
@@ -88,6 +97,25 @@ fn ingress<'s>(
             ));
             continue;
         };
+        if passthrough {
+            // The first path's Service receives the TLS stream (paths mean nothing here).
+            let Some(route) = http
+                .paths
+                .first()
+                .and_then(|p| path_route(env, out, state, key, p))
+            else {
+                continue;
+            };
+            if let Some(entry) = claims::claim(out, table, infra, host, seniority, None, strict) {
+                let pt = Passthrough {
+                    source: key,
+                    backends: route.backends,
+                    redirect: false,
+                };
+                claims::set_passthrough(out, entry, host, pt);
+            }
+            continue;
+        }
         let secure = match tls_hosts.get(host) {
             None => None,
             Some(secret) => match tls_material(out, state, key, host, *secret) {

@@ -117,23 +117,12 @@ fn one<'s>(
             else {
                 return;
             };
-            match &entry.passthrough {
-                Some(first) => out.diag(Diagnostic::error(
-                    key,
-                    "DuplicatePassthroughHost",
-                    format!(
-                        "passthrough host {host} is already served by {}; not processed",
-                        first.source
-                    ),
-                )),
-                None => {
-                    entry.passthrough = Some(Passthrough {
-                        source: key,
-                        backends,
-                        redirect,
-                    })
-                }
-            }
+            let pt = Passthrough {
+                source: key,
+                backends,
+                redirect,
+            };
+            claims::set_passthrough(out, entry, host, pt);
             return;
         }
         Some(tls) => {
