@@ -43,7 +43,10 @@ pub struct Fault {
     /// Fraction of matching requests hit, 0..=1 (default 1).
     #[serde(default = "one")]
     pub rate: f64,
-    /// Active for this long after it is added (an outage window); forever if unset.
+    /// Becomes active this long after it is added (default: at once).
+    #[serde(default)]
+    pub start_ms: Option<u64>,
+    /// Active for this long after it starts (an outage window); forever if unset.
     #[serde(default)]
     pub duration_ms: Option<u64>,
     /// Hits left; unlimited if unset.
@@ -64,6 +67,7 @@ impl Fault {
             client: None,
             kind,
             rate: 1.0,
+            start_ms: None,
             duration_ms: None,
             count: None,
         }
@@ -90,6 +94,11 @@ impl Fault {
         self.client = Some(c.to_string());
         self
     }
+    /// Starts the rule `delay` after it is added.
+    pub fn starting_in(mut self, delay: Duration) -> Self {
+        self.start_ms = Some(delay.as_millis() as u64);
+        self
+    }
     pub fn rate(mut self, r: f64) -> Self {
         self.rate = r;
         self
@@ -113,6 +122,7 @@ impl Fault {
 
 struct Active {
     fault: Fault,
+    from: Instant,
     until: Option<Instant>,
     /// Accumulated rate: the rule fires each time it passes 1.
     credit: f64,
@@ -136,11 +146,11 @@ impl Faults {
         let mut g = self.inner.lock();
         g.0 += 1;
         fault.id = g.0;
-        let until = fault
-            .duration_ms
-            .map(|ms| Instant::now() + Duration::from_millis(ms));
+        let from = Instant::now() + Duration::from_millis(fault.start_ms.unwrap_or(0));
+        let until = fault.duration_ms.map(|ms| from + Duration::from_millis(ms));
         g.1.push(Active {
             fault,
+            from,
             until,
             credit: 0.0,
         });
@@ -172,7 +182,7 @@ impl Faults {
         let mut hit = Hit::default();
         for a in
             g.1.iter_mut()
-                .filter(|a| a.fault.matches(verb, object_type, client))
+                .filter(|a| a.from <= now && a.fault.matches(verb, object_type, client))
         {
             let is_latency = matches!(a.fault.kind, FaultKind::Latency { .. });
             if (is_latency && hit.latency.is_some()) || (!is_latency && hit.action.is_some()) {
@@ -220,6 +230,16 @@ mod tests {
         f.add(Fault::new(FaultKind::Latency { ms: 5 }).count(1));
         assert!(f.hit("GET", "pool", "c").latency.is_some());
         assert!(f.hit("GET", "pool", "c").latency.is_none());
+    }
+
+    #[test]
+    fn a_window_can_start_later() {
+        let f = Faults::default();
+        f.add(Fault::outage(Duration::from_secs(60)).starting_in(Duration::from_secs(3600)));
+        assert!(f.hit("GET", "pool", "c").action.is_none(), "not started");
+        assert_eq!(f.list().len(), 1, "kept until it has run");
+        f.add(Fault::outage(Duration::from_secs(60)).starting_in(Duration::ZERO));
+        assert!(f.hit("GET", "pool", "c").action.is_some());
     }
 
     #[test]
