@@ -43,13 +43,13 @@ async fn failed_list_at_boot_deletes_nothing() {
     })
     .await;
     give_it_a_chance().await;
+    assert_eq!(env.writes("ako-1"), 0, "{:?}", env.write_log("ako-1"));
     let st = ctl.status();
     assert!(
         matches!(&st.phase, Phase::WaitingForKube(why) if why.contains("Ingress")),
         "{:?}",
         st.phase
     );
-    assert_eq!(env.writes("ako-1"), 0, "{:?}", env.write_log("ako-1"));
     assert_eq!(env.owned(), owned);
 
     switch.set(false);

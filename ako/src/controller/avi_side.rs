@@ -31,7 +31,9 @@ pub(super) struct AviTarget {
 }
 
 impl AviTarget {
-    pub fn from_config(cfg: &AkoConfig) -> Self {
+    /// The target `cfg` names; `se_groups` adds SE groups an AviInfraSetting uses
+    /// (their `clustername` label is ako's to set and remove).
+    pub fn from_config(cfg: &AkoConfig, se_groups: &BTreeSet<String>) -> Self {
         let c = &cfg.controller;
         AviTarget {
             host: c.host.clone(),
@@ -41,7 +43,11 @@ impl AviTarget {
             rate_limit: cfg.api_rate_limit,
             scope: InfraScope {
                 vrf: Some(c.vrf.clone().unwrap_or_else(|| DEFAULT_VRF.to_owned())),
-                se_groups: BTreeSet::from([c.se_group.clone()]),
+                se_groups: se_groups
+                    .iter()
+                    .cloned()
+                    .chain([c.se_group.clone()])
+                    .collect(),
             },
         }
     }
@@ -94,8 +100,7 @@ pub(super) struct Connect<'a> {
 
 impl Connect<'_> {
     /// Logs in and reads the whole inventory.
-    pub async fn connect(&self, cfg: &AkoConfig) -> Result<AviSide, AviSideError> {
-        let target = AviTarget::from_config(cfg);
+    pub async fn connect(&self, target: AviTarget) -> Result<AviSide, AviSideError> {
         let secret = match self.given {
             Some(s) => s.clone(),
             None => settings::read_avi_secret(self.kube, self.namespace).await?,
@@ -138,6 +143,14 @@ impl Connect<'_> {
 
 impl AviSide {
     /// Whether the inventory (objects and infra) was read completely in this process.
+    /// SE groups the graph labels that the inventory does not read yet.
+    pub fn unread_se_groups(&self, wanted: &BTreeSet<String>) -> BTreeSet<String> {
+        wanted
+            .difference(&self.target.scope.se_groups)
+            .cloned()
+            .collect()
+    }
+
     pub fn check_complete(&self) -> Result<(), AviSideError> {
         let errors = self.syncer.cache().read_errors();
         if errors.is_empty() {

@@ -36,6 +36,8 @@ pub(super) struct RoundState {
     status_writer: Option<StatusWriter>,
     /// Namespaces blocked since the last round: their status is cleared (B15).
     pub newly_blocked: BTreeSet<String>,
+    /// SE groups beyond the configured one that graphs asked to label (AviInfraSetting).
+    pub se_groups: BTreeSet<String>,
     rounds: u64,
     total_writes: usize,
 }
@@ -51,6 +53,7 @@ impl Default for RoundState {
             deletion: None,
             status_writer: None,
             newly_blocked: BTreeSet::new(),
+            se_groups: BTreeSet::new(),
             rounds: 0,
             total_writes: 0,
         }
@@ -149,6 +152,19 @@ impl Runner {
         cfg.openshift = kube_side.ingestion.openshift();
         let (graph, diags) = model::build(&state, &cfg);
         self.metrics.diagnostics(&diags);
+        let unread = self
+            .avi
+            .as_ref()
+            .map(|a| a.unread_se_groups(&graph.se_group_labels))
+            .unwrap_or_default();
+        if !unread.is_empty() {
+            // The inventory must cover them before anything is planned: read it again.
+            tracing::info!(se_groups = ?unread, "SE groups to label: reading the inventory again");
+            self.round.se_groups.extend(unread);
+            self.round.retry_at = Some(Instant::now());
+            self.avi = None;
+            return;
+        }
         let interval = self
             .options
             .full_sync_interval

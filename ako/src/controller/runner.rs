@@ -349,7 +349,7 @@ impl Runner {
 
     /// Connects to Avi and reads the inventory, or re-reads an incomplete one.
     async fn ensure_avi(&mut self, cfg: &AkoConfig) -> Result<(), String> {
-        let target = AviTarget::from_config(cfg);
+        let target = AviTarget::from_config(cfg, &self.round.se_groups);
         if let Some(side) = &mut self.avi {
             if side.target == target {
                 if side.check_complete().is_ok() {
@@ -368,7 +368,7 @@ impl Runner {
             options: &self.options,
             metrics: &self.metrics,
         };
-        let side = connect.connect(cfg).await.map_err(|e| e.to_string())?;
+        let side = connect.connect(target).await.map_err(|e| e.to_string())?;
         self.round
             .on_new_inventory(&cfg.cluster_name, &self.kube, &self.leadership);
         self.avi = Some(side);
