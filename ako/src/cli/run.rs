@@ -6,7 +6,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
@@ -78,8 +78,9 @@ fn credentials(args: &RunArgs) -> anyhow::Result<Option<AviSecret>> {
     }))
 }
 
-async fn kube_client(args: &RunArgs) -> anyhow::Result<kube::Client> {
-    let config = match &args.kubeconfig {
+/// A client from `kubeconfig`, else `KUBECONFIG` / `~/.kube/config` / in-cluster.
+pub(crate) async fn kube_client(kubeconfig: Option<&Path>) -> anyhow::Result<kube::Client> {
+    let config = match kubeconfig {
         Some(path) => {
             let kc = kube::config::Kubeconfig::read_from(path)
                 .with_context(|| format!("reading kubeconfig {}", path.display()))?;
@@ -124,7 +125,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let avi_credentials = credentials(&args)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let kube = kube_client(&args).await?;
+        let kube = kube_client(args.kubeconfig.as_deref()).await?;
         // The port is read before the ConfigMap: values / env, else the chart default.
         let port = settings.build().map_or(8080, |c| c.api_server_port);
         let addr = args
