@@ -3,6 +3,7 @@
 //! Adding a subcommand: a module with a clap `Args` struct and a `run` function,
 //! a variant in [`Command`], an arm in [`Command::run`].
 
+mod crd;
 #[cfg(feature = "demo")]
 mod demo;
 mod plan;
@@ -35,6 +36,8 @@ pub enum Command {
     /// Run avi-sim, kube-sim and the controller in this process on a sample cluster.
     #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
+    /// Upgrade chores for the ako.vmware.com CRDs (`crd migrate`).
+    Crd(crd::CrdArgs),
     /// Print the version of this build.
     Version,
 }
@@ -48,6 +51,7 @@ impl Command {
             Command::Run(args) => run::run(args, out),
             #[cfg(feature = "demo")]
             Command::Demo(args) => demo::run(args, out),
+            Command::Crd(args) => crd::run(args, out),
             Command::Version => version::run(out),
         }
     }

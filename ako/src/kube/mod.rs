@@ -36,6 +36,7 @@ mod kind_watch;
 mod lb_status;
 mod lease;
 pub mod lifecycle;
+pub mod migrate;
 pub mod settings;
 mod status;
 
