@@ -17,6 +17,7 @@
 //!   [`password()`](Handle::password), [`faults()`](Handle::faults) (add [`Fault`]s),
 //!   [`request_log()`](Handle::request_log) (counts per verb × type and per client,
 //!   `writes(Some(client))`), [`reset()`](Handle::reset), [`dump()`](Handle::dump),
+//!   [`objects(type)`](Handle::objects), [`object(type, name)`](Handle::object),
 //!   [`store()`](Handle::store), [`set_upgrade_in_progress`](Handle::set_upgrade_in_progress),
 //!   [`set_rate_limit`](Handle::set_rate_limit), [`save_state`](Handle::save_state),
 //!   [`expire_sessions`](Handle::expire_sessions),

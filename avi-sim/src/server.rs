@@ -127,6 +127,21 @@ impl Handle {
     pub fn save_state(&self, path: &std::path::Path) -> std::io::Result<()> {
         self.sim.save_state(path)
     }
+    /// Every object of a type (`"pool"`), in creation order, as stored: full bodies
+    /// with refs in the canonical `/api/<type>/<uuid>` form. Empty for unknown types.
+    pub fn objects(&self, type_path: &str) -> Vec<serde_json::Value> {
+        let store = self.sim.store.read();
+        store
+            .of_type(type_path)
+            .map(|o| serde_json::Value::Object(o.body()))
+            .collect()
+    }
+    /// The first object of a type with this name, in any tenant.
+    pub fn object(&self, type_path: &str, name: &str) -> Option<serde_json::Value> {
+        let store = self.sim.store.read();
+        let found = store.of_type(type_path).find(|o| &*o.name == name);
+        found.map(|o| serde_json::Value::Object(o.body()))
+    }
     /// Read access to the store (do not hold it across requests).
     pub fn store(&self) -> RwLockReadGuard<'_, Store> {
         self.sim.store.read()
