@@ -269,6 +269,7 @@ impl World {
             .map(|f| f.as_std())
             .filter(|f| !f.is_zero());
         if let Some(f) = freq.filter(|f| d >= *f) {
+            self.changed();
             for h in self.instances.values() {
                 h.full_sync();
             }

@@ -105,7 +105,8 @@ fn api_err(object: &str) -> impl Fn(kube::Error) -> KubeOpError + '_ {
     }
 }
 
-/// Creates `obj`, or replaces the stored object (keeping its status, like `kubectl apply`).
+/// Creates `obj`, or replaces the stored object, like `kubectl apply` (status is the
+/// server's business: `patch` with `subresource: status` sets it).
 pub async fn apply(client: &kube::Client, obj: &KubeObject) -> Result<(), KubeOpError> {
     let key = obj.to_string();
     let (ar, namespaced) = resolve(client, obj.kind(), Some(obj.api_version())).await?;
@@ -121,25 +122,11 @@ pub async fn apply(client: &kube::Client, obj: &KubeObject) -> Result<(), KubeOp
             api.replace(obj.name(), &PostParams::default(), &dynamic)
                 .await
                 .map_err(api_err(&key))?;
-            // kubectl apply leaves status alone; an object written with a status
-            // (Nodes, Pods, LoadBalancer Services) gets it through the subresource.
-            if let Some(status) = obj.0.get("status") {
-                let patch = serde_json::json!({ "status": status });
-                let _ = api
-                    .patch_status(obj.name(), &PatchParams::default(), &Patch::Merge(&patch))
-                    .await;
-            }
         }
         None => {
             api.create(&PostParams::default(), &dynamic)
                 .await
                 .map_err(api_err(&key))?;
-            if let Some(status) = obj.0.get("status") {
-                let patch = serde_json::json!({ "status": status });
-                let _ = api
-                    .patch_status(obj.name(), &PatchParams::default(), &Patch::Merge(&patch))
-                    .await;
-            }
         }
     }
     Ok(())
@@ -186,7 +173,12 @@ pub async fn get(
     api_version: Option<&str>,
 ) -> Result<Option<Value>, KubeOpError> {
     let key = r.to_string();
-    let api = api_for(client, r, api_version).await?;
+    // Read at a version the server does not serve: the object is not there (404).
+    let api = match api_for(client, r, api_version).await {
+        Ok(api) => api,
+        Err(KubeOpError::Resolve { .. }) if api_version.is_some() => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let obj = api.get_opt(&r.name).await.map_err(api_err(&key))?;
     Ok(obj.and_then(|o| serde_json::to_value(o).ok()))
 }
