@@ -46,7 +46,11 @@ pub mod v1beta1 {
         pub enable_rhi: Option<bool>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub bgp_peer_labels: Vec<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "enablePublicIP",
+            skip_serializing_if = "Option::is_none"
+        )]
         pub enable_public_ip: Option<bool>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub listeners: Vec<Listener>,

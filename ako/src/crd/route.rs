@@ -56,7 +56,11 @@ pub struct RouteTls {
     pub key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "destinationCACertificate",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_ca_certificate: Option<String>,
     /// `None`, `Allow` or `Redirect`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

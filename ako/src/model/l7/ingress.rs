@@ -167,6 +167,7 @@ fn path_route<'s>(
         path,
         exact: p.path_type == "Exact",
         backends: vec![backend],
+        reencrypt: None,
     })
 }
 

@@ -1,8 +1,8 @@
 //! OpenShift Routes → host table (F15: on OpenShift Routes are the L7 input):
 //! insecure and `edge` Routes, weighted backends (`to` + `alternateBackends`),
 //! key and certificate from the Route itself (F20), several backends naming one
-//! Service rejected (F21), and `passthrough` hosts (F16, F17). `reencrypt` is
-//! reported as not supported yet.
+//! Service rejected (F21), `reencrypt` (edge plus TLS to the backends, checked
+//! against `destinationCACertificate`), and `passthrough` hosts (F16, F17).
 
 use std::collections::BTreeSet;
 
@@ -79,15 +79,23 @@ fn one<'s>(
         ));
         return;
     }
+    let reencrypt = spec
+        .tls
+        .as_ref()
+        .filter(|t| t.termination == "reencrypt")
+        .map(|t| t.destination_ca_certificate.as_deref());
     let (material, placement) = match spec.tls.as_ref() {
         None => (None, Placement::Insecure),
-        Some(tls) if tls.termination == "edge" => {
+        Some(tls) if tls.termination == "edge" || tls.termination == "reencrypt" => {
             let (Some(cert), Some(tls_key)) = (tls.certificate.as_deref(), tls.key.as_deref())
             else {
                 out.diag(Diagnostic::error(
                     key,
                     "RouteTLSMissing",
-                    "edge termination needs spec.tls.certificate and spec.tls.key; not processed (F20)",
+                    format!(
+                        "{} termination needs spec.tls.certificate and spec.tls.key; not processed (F20)",
+                        tls.termination
+                    ),
                 ));
                 return;
             };
@@ -151,6 +159,7 @@ fn one<'s>(
         path,
         exact: false,
         backends,
+        reencrypt,
     };
     claims::add_path(
         out, seen, entry, infra, host, path_route, placement, "routes",

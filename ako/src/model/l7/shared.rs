@@ -30,7 +30,6 @@ pub fn parent(
     let mut members = Vec::new();
     let mut pool_keys = Vec::new();
     let mut secure_hosts = Vec::new();
-    let default_settings = PoolSettings::default();
     let mut labels: Vec<String> = Vec::new();
     for (host, entry) in hosts {
         fqdns.push(host);
@@ -41,7 +40,7 @@ pub fn parent(
                 infra,
                 host,
                 route,
-                rules.path(host, route.path).unwrap_or(&default_settings),
+                &route.pool_settings(rules.path(host, route.path)),
                 &mut labels,
                 &mut members,
                 &mut pool_keys,

@@ -28,7 +28,6 @@ pub fn path_policy(
     sorted.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
     let mut http_rules = Vec::with_capacity(sorted.len() * 2);
     let mut refs = Vec::with_capacity(sorted.len());
-    let default_settings = PoolSettings::default();
     for route in sorted {
         let ns = route.source.namespace.as_str();
         let ing = route.source.name.as_str();
@@ -41,7 +40,7 @@ pub fn path_policy(
             dedicated,
         };
         let pg_name = naming::sni_poolgroup(env.cluster, infra.name, &base);
-        let settings = rules.path(host, route.path).unwrap_or(&default_settings);
+        let settings = &route.pool_settings(rules.path(host, route.path));
         let mut members = Vec::with_capacity(route.backends.len());
         let mut pool_keys = Vec::with_capacity(route.backends.len());
         for b in &route.backends {

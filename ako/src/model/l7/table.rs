@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::backend::Server;
 use crate::model::key::ObjectKey;
+use crate::model::objects::PoolSettings;
 
 /// One backend of a path: a Service and its servers.
 #[derive(Debug, Clone)]
@@ -24,6 +25,24 @@ pub struct PathRoute<'s> {
     /// `pathType: Exact`; otherwise Prefix (ImplementationSpecific counts as Prefix).
     pub exact: bool,
     pub backends: Vec<Backend<'s>>,
+    /// Route `termination: reencrypt`: TLS to the backends, verified against this
+    /// CA when given.
+    pub reencrypt: Option<Option<&'s str>>,
+}
+
+impl<'s> PathRoute<'s> {
+    /// The pool settings of this path: the HTTPRule's (if any), with the Route's
+    /// re-encryption where the HTTPRule sets none.
+    pub fn pool_settings(&self, from_rule: Option<&PoolSettings<'s>>) -> PoolSettings<'s> {
+        let mut settings = from_rule.cloned().unwrap_or_default();
+        if let Some(ca) = self.reencrypt
+            && settings.reencrypt_ssl_profile.is_none()
+        {
+            settings.reencrypt_ssl_profile = Some("System-Standard");
+            settings.destination_ca = ca;
+        }
+        settings
+    }
 }
 
 impl PathRoute<'_> {
