@@ -11,6 +11,7 @@
 mod actions;
 mod avi_admin;
 mod configmap;
+mod differential;
 mod expect_avi;
 mod expect_kube;
 mod invariants;
@@ -119,6 +120,7 @@ async fn play(scenario: Scenario, target: &Target, logs: logs::Logs) -> (Vec<Ste
     let steps = world.scenario.steps.clone();
     let mut outcome = Outcome::Passed;
     for (i, step) in steps.iter().enumerate() {
+        world.current_step = i;
         let line = world.play_step(step, format!("steps[{i}]")).await;
         let failed = line.status == StepStatus::Failed;
         if failed {
@@ -150,7 +152,7 @@ fn first_line(s: &str) -> &str {
 }
 
 impl World {
-    async fn play_step(&mut self, step: &Step, at: String) -> StepLine {
+    pub(crate) async fn play_step(&mut self, step: &Step, at: String) -> StepLine {
         let started = Instant::now();
         if let Some(l) = &step.label {
             self.step_starts(l);
@@ -179,7 +181,7 @@ impl World {
                 Ok(_) if step.kind.is_assertion() => {
                     self.poll(&step.kind, step.within.map(|d| d.as_std())).await
                 }
-                Ok(_) => Box::pin(self.act(&step.kind, &at)).await,
+                Ok(_) => Box::pin(self.act(&step.kind)).await,
             };
             match r {
                 Ok(d) => (StepStatus::Passed, d),
@@ -230,7 +232,7 @@ impl World {
         }
     }
 
-    async fn act(&mut self, kind: &StepKind, at: &str) -> Result<String, String> {
+    async fn act(&mut self, kind: &StepKind) -> Result<String, String> {
         match kind {
             StepKind::Apply(m) => {
                 let objs = m
@@ -283,9 +285,7 @@ impl World {
                 let file = format!("scenario__{}__{name}", self.scenario.name);
                 snapshot::assert_snapshot(&file, &state)
             }
-            StepKind::Differential(_) => Err(format!(
-                "{UNSUPPORTED}differential at {at} (avi-sim and kube-sim cannot restore a saved state)"
-            )),
+            StepKind::Differential(d) => self.differential(d).await,
             other => Err(format!("internal: {} is not an action", other.key())),
         }
     }

@@ -52,6 +52,9 @@ pub fn instance_name(i: Instance) -> &'static str {
 
 pub struct World {
     pub scenario: Scenario,
+    pub target: Target,
+    /// Index of the top-level step being played.
+    pub current_step: usize,
     pub in_process: bool,
     pub kube: kube::Client,
     kube_config: kube::Config,
@@ -157,6 +160,8 @@ impl World {
         let settings = scenario.settings.clone();
         let mut world = World {
             scenario,
+            target: target.clone(),
+            current_step: 0,
             in_process: matches!(target, Target::InProcess),
             kube,
             kube_config,
@@ -182,6 +187,9 @@ impl World {
             rounds_at_change: HashMap::new(),
         };
         world.install(&user, &pass).await?;
+        if world.in_process {
+            world.seed_missing_avi_objects().await?;
+        }
         world.start = world.mark();
         world.last_converged = world.start;
         world.last_scope_change = world.start;
@@ -214,6 +222,27 @@ impl World {
             kube_ops::apply(&self.kube, &obj).await.map_err(msg)?;
         }
         self.write_configmap().await.map_err(msg)
+    }
+
+    /// Objects a fresh Avi controller has that avi-sim does not seed yet (spec
+    /// ako-behaviour §seed: health monitor System-SCTP, used by SCTP pools, F26).
+    async fn seed_missing_avi_objects(&self) -> Result<(), SetupError> {
+        let body: serde_json::Map<String, Value> =
+            serde_json::from_value(json!({"type": "HEALTH_MONITOR_SCTP", "is_federated": false}))
+                .map_err(msg)?;
+        if self
+            .admin
+            .get("healthmonitor", "System-SCTP", "admin")
+            .await
+            .map_err(msg)?
+            .is_none()
+        {
+            self.admin
+                .apply("healthmonitor", "System-SCTP", "admin", &body)
+                .await
+                .map_err(msg)?;
+        }
+        Ok(())
     }
 
     /// Replaces the installed `ako.vmware.com` CRDs with `set`.
