@@ -46,13 +46,20 @@ pub struct Seen<'a> {
 }
 
 impl Entry {
+    /// A configuration write: POST/PUT/PATCH/DELETE other than `/login`, `/logout`.
     pub fn is_write(&self) -> bool {
-        is_write(&self.method)
+        is_config_write(&self.method, &self.object_type)
     }
 }
 
+/// A write verb (what fault rules mean by `"verb": "write"`).
 pub fn is_write(method: &str) -> bool {
     matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
+}
+
+/// A write that changes configuration: not a session call.
+fn is_config_write(method: &str, object_type: &str) -> bool {
+    is_write(method) && !matches!(object_type, "login" | "logout")
 }
 
 /// `"<VERB> <type>"` → count.
@@ -135,12 +142,16 @@ impl RequestLog {
             .unwrap_or_default()
     }
 
-    /// Number of POST/PUT/PATCH/DELETE requests by `client` (all clients when `None`).
+    /// Number of configuration writes (POST/PUT/PATCH/DELETE, not `/login` or
+    /// `/logout`) by `client` (all clients when `None`), whatever their status.
     pub fn writes(&self, client: Option<&str>) -> u64 {
         let g = self.inner.lock();
         let sum = |c: &Counts| -> u64 {
             c.iter()
-                .filter(|(k, _)| k.split(' ').next().is_some_and(is_write))
+                .filter(|(k, _)| {
+                    k.split_once(' ')
+                        .is_some_and(|(m, t)| is_config_write(m, t))
+                })
                 .map(|(_, n)| n)
                 .sum()
         };
