@@ -40,9 +40,9 @@ pub struct MigrateOptions {
 pub enum MigrateError {
     /// F30: a CRD does not serve and store v1beta1 yet. Nothing was written.
     #[error(
-        "the CRDs were not upgraded: {}. Nothing was changed. Apply the current CRDs \
-         first (kubectl apply -f {fix}), then run `ako crd migrate` again",
-        problems.join("; ")
+        "the CRDs were not upgraded; nothing was changed:\n  {}\nApply the current CRDs \
+         first with `kubectl apply -f {fix}`, then run `ako crd migrate` again",
+        problems.join("\n  ")
     )]
     NotUpgraded { problems: Vec<String>, fix: String },
     /// An object kept changing under us.
