@@ -125,7 +125,11 @@ fn serve(
         Route::GroupVersion(g, v) => {
             get_only(discovery::resource_list(&sim.registry.read(), &g, &v))
         }
-        Route::OpenApiV2 => get_only(Some(openapi::v2(&sim.registry.read()))),
+        // Only JSON: a protobuf-only client (kubectl) gets a clean 406 and falls back.
+        Route::OpenApiV2 => {
+            request::check_accept(headers)?;
+            get_only(Some(openapi::v2(&sim.registry.read())))
+        }
         Route::OpenApiV3Root => get_only(Some(openapi::v3_root(&sim.registry.read()))),
         Route::OpenApiV3(path) => get_only(openapi::v3_group(&sim.registry.read(), &path)),
         Route::Resource(t) => resource(app, t, method, q, headers, body),
