@@ -327,3 +327,53 @@ async fn out_of_band_edits_repaired_by_periodic_full_sync() {
     repaired(&env, &st, &pool, &child);
     ctl.shutdown().await;
 }
+
+/// An AviInfraSetting naming another SE group: the inventory is read again to cover
+/// it, its `clustername` label is set, and the class's Ingress converges (F9, F18).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn infra_setting_se_group_is_read_and_labelled() {
+    let env = Env::new("c1").await;
+    let sample = apply_sample(&env).await;
+    let _: Value = env
+        .operator()
+        .create(
+            "serviceenginegroup",
+            &serde_json::json!({"name": "edge-group", "cloud_ref": "/api/cloud?name=Default-Cloud"}),
+        )
+        .await
+        .unwrap();
+    let infra: ako::crd::AviInfraSetting = serde_json::from_value(serde_json::json!({
+        "apiVersion": "ako.vmware.com/v1beta1",
+        "kind": "AviInfraSetting",
+        "metadata": {"name": "edge"},
+        "spec": {"seGroup": {"name": "edge-group"}},
+    }))
+    .unwrap();
+    env.apply_global(&infra).await;
+    env.apply_global(
+        &build::ingress_class("edge")
+            .controller(build::AKO_INGRESS_CONTROLLER)
+            .parameters("edge")
+            .build(),
+    )
+    .await;
+    let ing = env
+        .apply(
+            &build::ingress("red", "edge")
+                .class("edge")
+                .rule("edge.example.com", "/", "web", 80)
+                .build(),
+        )
+        .await;
+    let ctl = env.start("ako-0");
+    converged_on(&ctl, sees_sample(&sample)).await;
+    let st = converged_on(&ctl, has::<Ingress>("red", "edge", Some(&rv(&ing)))).await;
+    env.assert_matches(&st);
+    assert!(st.graph.se_group_labels.contains("edge-group"));
+    let seg = env.avi_object("serviceenginegroup", "edge-group").unwrap();
+    assert!(
+        seg["labels"].to_string().contains(r#""value":"c1""#),
+        "{seg}"
+    );
+    ctl.shutdown().await;
+}
