@@ -86,7 +86,7 @@ pub struct Progress {
     pub gone: Vec<String>,
     /// 409s answered by re-reading.
     pub conflicts: usize,
-    /// One message per object (or list) that failed, naming it.
+    /// One message per object, list or storedVersions update that failed, naming it.
     pub failed: Vec<String>,
     /// `storedVersions` as the API server answered after the update; `None` when it
     /// was left alone (failures, a namespace filter); in a dry run, what it would be.
@@ -102,7 +102,7 @@ pub struct Report {
 }
 
 impl Report {
-    /// Number of objects (or lists) that failed.
+    /// Number of failed objects, lists and storedVersions updates.
     pub fn failures(&self) -> usize {
         self.kinds
             .iter()
@@ -194,9 +194,9 @@ pub async fn migrate(client: &kube::Client, opts: &MigrateOptions) -> Result<Rep
     for (ar, crd) in found {
         let outcome = match crd {
             None => Outcome::NotInstalled,
-            Some(crd) => migrate_kind(client, &crds, &ar, &crd, opts).await?,
+            Some(crd) => migrate_kind(client, &crds, &ar, &crd, opts).await,
         };
-        tracing::info!(crd = %crd_name(&ar), ?outcome, dry_run = opts.dry_run, "CRD migration");
+        tracing::debug!(crd = %crd_name(&ar), ?outcome, dry_run = opts.dry_run, "CRD migration");
         kinds.push(KindReport {
             crd: crd_name(&ar),
             kind: ar.kind.clone(),
@@ -216,14 +216,14 @@ async fn migrate_kind(
     ar: &ApiResource,
     crd: &CustomResourceDefinition,
     opts: &MigrateOptions,
-) -> Result<Outcome, MigrateError> {
+) -> Outcome {
     let stored_before = stored_versions(crd);
     if stored_before == [ar.version.as_str()] {
-        return Ok(Outcome::AlreadyMigrated);
+        return Outcome::AlreadyMigrated;
     }
     let namespaced = crd.spec.scope == "Namespaced";
     if opts.namespace.is_some() && !namespaced {
-        return Ok(Outcome::SkippedClusterScoped);
+        return Outcome::SkippedClusterScoped;
     }
     let mut progress = Progress {
         stored_before,
@@ -237,7 +237,7 @@ async fn migrate_kind(
         Ok(o) => o,
         Err(e) => {
             progress.failed.push(e.to_string());
-            return Ok(Outcome::Migrated(progress));
+            return Outcome::Migrated(progress);
         }
     };
     for obj in objects {
@@ -264,14 +264,17 @@ async fn migrate_kind(
         }
     }
     if progress.failed.is_empty() && opts.namespace.is_none() {
-        progress.stored_after = Some(if opts.dry_run {
-            vec![ar.version.clone()]
+        if opts.dry_run {
+            progress.stored_after = Some(vec![ar.version.clone()]);
         } else {
             // Objects created since the list were stored at the storage version already.
-            set_stored_versions(crds, &crd.name_any(), &ar.version).await?
-        });
+            match set_stored_versions(crds, &crd.name_any(), &ar.version).await {
+                Ok(after) => progress.stored_after = Some(after),
+                Err(e) => progress.failed.push(e.to_string()),
+            }
+        }
     }
-    Ok(Outcome::Migrated(progress))
+    Outcome::Migrated(progress)
 }
 
 /// Every object at the target version, page by page.
