@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::coalesce::CoalesceFault;
 use super::kube_layer::{KubeErrorFault, plural};
 use super::kube_ops;
 use super::proxy::{Effect, ProxyFault};
@@ -225,9 +226,17 @@ impl World {
             }
             return Ok(format!("controller watch view lags {}", lag));
         }
-        Err(format!(
-            "{UNSUPPORTED}kube_fault coalesce (kube-sim cannot hold back intermediate watch events)"
-        ))
+        if f.coalesce {
+            self.tap.coalesce.add(CoalesceFault {
+                resource: f.kind.as_deref().map(plural),
+                namespace: f.namespace.clone(),
+                name: f.name.clone(),
+                until: f.duration.map(|d| Instant::now() + real(d.as_std())),
+                until_label: f.until.clone(),
+            });
+            return Ok("watch events coalesced (only the latest per object delivered)".into());
+        }
+        Err(format!("{UNSUPPORTED}kube_fault without an effect"))
     }
 
     pub fn clear_faults(&mut self, avi: bool, kube: bool) -> StepResult {
@@ -236,6 +245,7 @@ impl World {
         }
         if kube {
             self.tap.clear_faults();
+            self.tap.coalesce.end(None);
             self.end_kube_lag();
         }
         Ok("faults cleared".into())
@@ -254,6 +264,7 @@ impl World {
     pub fn step_starts(&mut self, label: &str) {
         self.proxy.proxy.end_faults_until(label);
         self.tap.end_faults_until(label);
+        self.tap.coalesce.end(Some(label));
         if self.kube_lag_until.iter().any(|l| l == label) {
             self.end_kube_lag();
         }

@@ -15,6 +15,8 @@ use kube::client::{Body, DynBody};
 use parking_lot::Mutex;
 use serde_json::json;
 
+use super::coalesce::{CoalesceBody, Coalescing};
+
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type Resp = http::Response<Box<DynBody>>;
 type Inner = tower::util::BoxService<http::Request<Body>, Resp, BoxError>;
@@ -48,6 +50,8 @@ pub struct KubeErrorFault {
 #[derive(Default)]
 pub struct KubeTap {
     inner: Mutex<TapInner>,
+    /// Active `coalesce` faults on watch streams.
+    pub coalesce: Arc<Coalescing>,
 }
 
 #[derive(Default)]
@@ -235,7 +239,17 @@ impl tower::Service<http::Request<Body>> for TapService {
         if matches!(info.verb, "create" | "update" | "patch" | "delete") {
             self.tap.record(&self.instance, &info.resource);
         }
-        Box::pin(self.inner.call(req))
+        let fut = self.inner.call(req);
+        if info.verb != "watch" {
+            return Box::pin(fut);
+        }
+        let state = self.tap.coalesce.clone();
+        Box::pin(async move {
+            let resp = fut.await?;
+            Ok(resp.map(|body| {
+                Box::new(CoalesceBody::new(body, state, &info.resource)) as Box<DynBody>
+            }))
+        })
     }
 }
 

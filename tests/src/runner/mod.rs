@@ -10,6 +10,7 @@
 
 mod actions;
 mod avi_admin;
+mod coalesce;
 mod configmap;
 mod differential;
 mod expect_avi;

@@ -32,9 +32,14 @@ pub struct Call {
 
 impl Call {
     pub fn is_write(&self) -> bool {
-        matches!(self.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE")
-            && !matches!(self.object_type.as_str(), "login" | "logout")
+        is_write(&self.method, &self.object_type)
     }
+}
+
+/// An object write (logins and logouts are not).
+fn is_write(method: &str, object_type: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
+        && !matches!(object_type, "login" | "logout")
 }
 
 /// What an injected fault does.
@@ -351,7 +356,7 @@ async fn serve(proxy: &Arc<Proxy>, req: Request) -> Response {
         if g.dead_sessions.contains(s) && ty != "login" {
             drop(g);
             return record(
-                &proxy,
+                proxy,
                 &client,
                 &method,
                 &ty,
@@ -382,15 +387,7 @@ async fn serve(proxy: &Arc<Proxy>, req: Request) -> Response {
             Err(e) => avi_error(502, &format!("proxy: upstream: {e}")),
         },
     };
-    let is_write = Call {
-        seq: 0,
-        client: client.clone(),
-        method: method.clone(),
-        object_type: ty.clone(),
-        name: None,
-        status: 0,
-    }
-    .is_write();
+    let is_write = is_write(&method, &ty);
     let resp = record(proxy, &client, &method, &ty, name, resp);
     if is_write && crash_now(proxy, &client) {
         return held(proxy, &client).await;
