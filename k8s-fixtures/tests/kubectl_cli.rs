@@ -1,99 +1,12 @@
 //! The real `kubectl` against kube-sim over HTTPS: apply of the AKO CRDs and objects, get
-//! (also at another version), patch, delete, wait --for=delete, api-resources, explain, the
-//! unserved-version 404, and the standalone binary with a token and `/sim/*` controls.
-//!
-//! kubectl comes from `$KUBECTL` or `PATH`; without one the tests print why and pass.
+//! (also at another version), patch, delete, wait --for=delete, api-resources, explain, and
+//! the unserved-version 404. kubectl comes from `$KUBECTL` or `PATH`; without one the tests
+//! print why and pass.
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::process::Command;
-
-use k8s_fixtures::kube_sim;
-
-fn kubectl_path() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("KUBECTL") {
-        return Some(PathBuf::from(p));
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("kubectl"))
-            .find(|p| p.is_file())
-    })
-}
-
-struct Kubectl {
-    bin: PathBuf,
-    kubeconfig: PathBuf,
-    cache: tempfile::TempDir,
-}
-
-struct Out {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
-impl Kubectl {
-    fn new(kubeconfig: &Path) -> Option<Self> {
-        let Some(bin) = kubectl_path() else {
-            eprintln!("SKIP: kubectl not found (set KUBECTL or put kubectl on PATH)");
-            return None;
-        };
-        Some(Self {
-            bin,
-            kubeconfig: kubeconfig.to_path_buf(),
-            cache: tempfile::tempdir().unwrap(),
-        })
-    }
-
-    async fn run(&self, args: &[&str], stdin: Option<&str>) -> Out {
-        let mut cmd = Command::new(&self.bin);
-        cmd.args(args)
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
-            .arg("--cache-dir")
-            .arg(self.cache.path())
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("kubectl starts");
-        if let Some(input) = stdin {
-            use tokio::io::AsyncWriteExt;
-            let mut pipe = child.stdin.take().unwrap();
-            pipe.write_all(input.as_bytes()).await.unwrap();
-        }
-        let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-            .await
-            .expect("kubectl finishes")
-            .unwrap();
-        Out {
-            ok: out.status.success(),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into(),
-        }
-    }
-
-    /// Runs and requires success.
-    async fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(args, stdin).await;
-        assert!(
-            out.ok,
-            "kubectl {args:?} failed:\n{}\n{}",
-            out.stdout, out.stderr
-        );
-        out.stdout
-    }
-}
-
-fn crd_dir() -> String {
-    format!("{}/crds", env!("CARGO_MANIFEST_DIR"))
-}
+mod kubectl_common;
+use kubectl_common::{Kubectl, crd_dir, tls_sim};
 
 const OBJECTS: &str = r#"
 apiVersion: v1
@@ -113,15 +26,6 @@ kind: HostRule
 metadata: {name: beta, namespace: default}
 spec: {virtualhost: {fqdn: beta.example.com}}
 "#;
-
-async fn tls_sim() -> kube_sim::Handle {
-    kube_sim::spawn_with(kube_sim::Config {
-        tls: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_apply_get_patch_delete_wait_explain() {
@@ -400,127 +304,4 @@ async fn kubectl_sees_the_unserved_version_404() {
         None,
     )
     .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn standalone_binary_with_token_and_sim_controls() {
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kc.yaml");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kube-sim"))
-        .args([
-            "--port",
-            "0",
-            "--token",
-            "s3cret",
-            "--ako-crds",
-            "current",
-            "--kubeconfig",
-        ])
-        .arg(&kubeconfig)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut ready = false;
-    for _ in 0..200 {
-        if std::fs::read_to_string(&kubeconfig).is_ok_and(|s| s.contains("s3cret")) {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(ready, "kube-sim wrote no kubeconfig");
-    let Some(k) = Kubectl::new(&kubeconfig) else {
-        return;
-    };
-    // The CRDs are installed just after the kubeconfig is written.
-    let mut listed = k.run(&["get", "hostrules", "-A"], None).await;
-    for _ in 0..100 {
-        if listed.ok {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        listed = k.run(&["get", "hostrules", "-A"], None).await;
-    }
-    assert!(listed.ok, "{}", listed.stderr);
-    let wrong = k.run(&["get", "ns", "--token", "wrong"], None).await;
-    assert!(
-        !wrong.ok && wrong.stderr.contains("Unauthorized"),
-        "{}",
-        wrong.stderr
-    );
-    let stats = k.ok(&["get", "--raw", "/sim/stats"], None).await;
-    assert!(stats.contains("\"objects\""), "{stats}");
-    k.ok(
-        &["create", "--raw", "/sim/faults/outage?ms=60000", "-f", "-"],
-        Some("{}"),
-    )
-    .await;
-    let refused = k.run(&["get", "ns"], None).await;
-    assert!(!refused.ok, "requests are refused during an outage");
-    k.ok(&["delete", "--raw", "/sim/faults"], None).await;
-    k.ok(&["get", "ns"], None).await;
-    child.kill().await.unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kubectl_create_generators_send_protobuf() {
-    let sim = tls_sim().await;
-    let Some(k) = Kubectl::new(sim.kubeconfig_path()) else {
-        return;
-    };
-    k.ok(&["create", "namespace", "team"], None).await;
-    k.ok(
-        &[
-            "-n",
-            "team",
-            "create",
-            "configmap",
-            "c1",
-            "--from-literal=a=b",
-        ],
-        None,
-    )
-    .await;
-    k.ok(
-        &[
-            "-n",
-            "team",
-            "create",
-            "secret",
-            "generic",
-            "s1",
-            "--from-literal=password=pw",
-        ],
-        None,
-    )
-    .await;
-    let data = k
-        .ok(
-            &["-n", "team", "get", "cm", "c1", "-o", "jsonpath={.data.a}"],
-            None,
-        )
-        .await;
-    assert_eq!(data, "b");
-    let secret = k
-        .ok(
-            &[
-                "-n",
-                "team",
-                "get",
-                "secret",
-                "s1",
-                "-o",
-                "jsonpath={.type} {.data.password}",
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(secret, "Opaque cHc=");
-    k.ok(&["delete", "namespace", "team"], None).await;
-    assert!(
-        !k.run(&["get", "namespace", "team"], None).await.ok,
-        "the emptied namespace is gone"
-    );
 }
