@@ -70,6 +70,31 @@ fn builtin_fields(group: &str, resource: &str) -> &'static [&'static str] {
     }
 }
 
+/// Extra `kubectl get` columns (JSONPath printer columns, as for CRDs).
+fn columns(group: &str, resource: &str) -> Vec<serde_json::Value> {
+    let cols: &[(&str, &str)] = match (group, resource) {
+        ("", "services") => &[
+            ("Type", ".spec.type"),
+            ("Cluster-IP", ".spec.clusterIP"),
+            ("External-IP", ".status.loadBalancer.ingress[*].ip"),
+            ("Port(s)", ".spec.ports[*].port"),
+        ],
+        ("networking.k8s.io", "ingresses") => &[
+            ("Class", ".spec.ingressClassName"),
+            ("Hosts", ".spec.rules[*].host"),
+            ("Address", ".status.loadBalancer.ingress[*].ip"),
+        ],
+        ("", "pods") => &[("Status", ".status.phase"), ("Node", ".spec.nodeName")],
+        ("", "namespaces") => &[("Status", ".status.phase")],
+        ("", "secrets") => &[("Type", ".type")],
+        ("coordination.k8s.io", "leases") => &[("Holder", ".spec.holderIdentity")],
+        _ => &[],
+    };
+    cols.iter()
+        .map(|(name, path)| serde_json::json!({"name": name, "type": "string", "jsonPath": path}))
+        .collect()
+}
+
 /// Every built-in resource; `openshift` adds `route.openshift.io/v1` routes.
 pub fn resources(openshift: bool) -> Vec<ResourceInfo> {
     let mut out = Vec::new();
@@ -84,7 +109,10 @@ pub fn resources(openshift: bool) -> Vec<ResourceInfo> {
             list_kind: format!("{kind}List"),
             namespaced,
             short_names: short.iter().map(|s| s.to_string()).collect(),
-            categories: if group.is_empty() || group == "apps" || group == "networking.k8s.io" {
+            categories: if matches!(
+                resource,
+                "pods" | "services" | "deployments" | "daemonsets" | "replicasets" | "statefulsets"
+            ) {
                 vec!["all".into()]
             } else {
                 vec![]
@@ -95,7 +123,7 @@ pub fn resources(openshift: bool) -> Vec<ResourceInfo> {
                 storage: true,
                 status_subresource: status,
                 schema: None,
-                printer_columns: vec![],
+                printer_columns: columns(group, resource),
             }],
             keep_status_on_create: resource == "nodes",
             selectable_fields: builtin_fields(group, resource)

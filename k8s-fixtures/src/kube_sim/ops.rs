@@ -309,6 +309,13 @@ impl Sim {
             return Err(ApiError::conflict(gr, name));
         }
         if gr == &namespaces_gr() {
+            if matches!(name, "default" | "kube-system" | "kube-public") {
+                return Err(ApiError::forbidden(
+                    gr,
+                    name,
+                    "this namespace may not be deleted",
+                ));
+            }
             return self.delete_namespace(res, name, &cur);
         }
         if crd::is_crd_definition(gr)

@@ -27,20 +27,45 @@ fn age(obj: &Value) -> String {
     }
 }
 
-/// Evaluates a simple `.a.b.c` JSONPath (what printer columns use).
+/// Evaluates the JSONPath subset printer columns use: `.a.b`, `.a[0].b`, `.a[*].b`
+/// (a wildcard joins the matches with commas, as kubectl prints them).
 fn json_path(obj: &Value, path: &str) -> Value {
-    let mut cur = obj;
+    let mut cur = vec![obj];
+    let mut wildcard = false;
     for seg in path
         .trim_start_matches('.')
         .split('.')
         .filter(|s| !s.is_empty())
     {
-        match cur.get(seg) {
-            Some(v) => cur = v,
-            None => return Value::Null,
+        let (field, index) = match seg.split_once('[') {
+            Some((f, rest)) => (f, Some(rest.trim_end_matches(']'))),
+            None => (seg, None),
+        };
+        cur = cur.into_iter().filter_map(|v| v.get(field)).collect();
+        match index {
+            Some("*") => {
+                wildcard = true;
+                cur = cur
+                    .into_iter()
+                    .filter_map(Value::as_array)
+                    .flatten()
+                    .collect();
+            }
+            Some(n) => {
+                let n: usize = n.parse().unwrap_or(usize::MAX);
+                cur = cur.into_iter().filter_map(|v| v.get(n)).collect();
+            }
+            None => {}
         }
     }
-    cur.clone()
+    if wildcard {
+        let parts: Vec<String> = cur
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), String::from))
+            .collect();
+        return json!(parts.join(","));
+    }
+    cur.first().map_or(Value::Null, |v| (*v).clone())
 }
 
 fn printer_columns(res: &Resolved) -> Vec<&Value> {
@@ -119,9 +144,9 @@ mod tests {
         );
         assert_eq!(t["rows"][0]["cells"][0], "c");
         assert!(t["rows"][0]["cells"][1].as_str().unwrap().ends_with('d'));
-        assert_eq!(
-            json_path(&json!({"spec": {"a": {"b": 1}}}), ".spec.a.b"),
-            json!(1)
-        );
+        let o = json!({"spec": {"a": {"b": 1}, "rules": [{"host": "x"}, {"host": "y"}]}});
+        assert_eq!(json_path(&o, ".spec.rules[*].host"), json!("x,y"));
+        assert_eq!(json_path(&o, ".spec.rules[1].host"), json!("y"));
+        assert_eq!(json_path(&o, ".spec.a.b"), json!(1));
     }
 }
