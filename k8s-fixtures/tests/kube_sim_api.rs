@@ -261,6 +261,18 @@ async fn finalizers_and_namespace_cascade() {
         404,
         "the emptied namespace is removed"
     );
+    let e = api_err(
+        nss.delete("default", &DeleteParams::default())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (
+            403,
+            "namespaces \"default\" is forbidden: this namespace may not be deleted"
+        )
+    );
 }
 
 #[tokio::test]
