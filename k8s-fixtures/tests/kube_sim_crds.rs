@@ -306,6 +306,23 @@ async fn discovery_follows_crds_and_openshift_flag() {
         .expect("ako group discovered");
     assert_eq!(ako.preferred_version_or_latest(), "v1beta1");
     assert!(ako.recommended_kind("HostRule").is_some());
+    // Aggregated discovery (what kubectl asks for) lists the CRD group too.
+    let req = http::Request::get("/apis")
+        .header(
+            "accept",
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json",
+        )
+        .body(Vec::new())
+        .unwrap();
+    let agg: Value = serde_json::from_str(&sim.client().request_text(req).await.unwrap()).unwrap();
+    assert_eq!(agg["kind"], "APIGroupDiscoveryList");
+    let group = agg["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["metadata"]["name"] == "ako.vmware.com")
+        .unwrap();
+    assert_eq!(group["versions"][0]["version"], "v1beta1");
     assert!(discovery.get("route.openshift.io").is_none());
 
     let cfg = kube_sim::Config {

@@ -1,7 +1,7 @@
 //! Discovery documents: `/version`, `/api`, `/apis`, `/apis/<group>`, and the
 //! `APIResourceList` per group/version, computed from the registry (so CRDs appear and
-//! disappear with their definitions). Aggregated discovery is not served: clients that ask
-//! for it get the legacy documents with `Content-Type: application/json` and fall back.
+//! disappear with their definitions). `/api` and `/apis` also come as aggregated discovery
+//! (`apidiscovery.k8s.io/v2`) when the client asks for it, as kubectl does.
 
 use serde_json::{Value, json};
 
@@ -98,6 +98,62 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
     )
 }
 
+/// The media type of aggregated discovery (request `Accept` and response `Content-Type`).
+pub const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// Whether an `Accept` header asks for aggregated discovery v2.
+pub fn wants_aggregated(accept: &str) -> bool {
+    accept.split(',').any(|a| {
+        let params: Vec<&str> = a.split(';').map(str::trim).collect();
+        params.first() == Some(&"application/json")
+            && ["g=apidiscovery.k8s.io", "v=v2", "as=APIGroupDiscoveryList"]
+                .iter()
+                .all(|p| params.contains(p))
+    })
+}
+
+fn aggregated_resource(info: &ResourceInfo, version: &str) -> Value {
+    let kind = json!({"group": info.gr.group, "version": version, "kind": info.kind});
+    let mut r = json!({
+        "resource": info.gr.resource, "responseKind": kind, "singularResource": info.singular,
+        "scope": if info.namespaced { "Namespaced" } else { "Cluster" }, "verbs": VERBS,
+    });
+    if !info.short_names.is_empty() {
+        r["shortNames"] = json!(info.short_names);
+    }
+    if !info.categories.is_empty() {
+        r["categories"] = json!(info.categories);
+    }
+    if info.version(version).is_some_and(|v| v.status_subresource) {
+        r["subresources"] = json!([{"subresource": "status", "responseKind": kind, "verbs": ["get", "patch", "update"]}]);
+    }
+    r
+}
+
+/// `APIGroupDiscoveryList` for the core group (`core`) or every named group.
+pub fn aggregated(reg: &Registry, core: bool) -> Value {
+    let items: Vec<Value> = reg
+        .groups()
+        .iter()
+        .filter(|(g, _)| g.is_empty() == core)
+        .map(|(g, versions)| {
+            let versions: Vec<Value> = versions
+                .iter()
+                .map(|v| {
+                    let resources: Vec<Value> = reg
+                        .resources_at(g, v)
+                        .iter()
+                        .map(|i| aggregated_resource(i, v))
+                        .collect();
+                    json!({"version": v, "resources": resources, "freshness": "Current"})
+                })
+                .collect();
+            json!({"metadata": {"name": g, "creationTimestamp": null}, "versions": versions})
+        })
+        .collect();
+    json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +186,23 @@ mod tests {
         );
         assert!(resource_list(&reg, "apps", "v2").is_none());
         assert!(group(&reg, "nope").is_none());
+        let agg = aggregated(&reg, false);
+        let apps = agg["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["metadata"]["name"] == "apps")
+            .unwrap();
+        assert_eq!(
+            apps["versions"][0]["resources"][0]["responseKind"]["group"],
+            "apps"
+        );
+        assert_eq!(aggregated(&reg, true)["items"][0]["metadata"]["name"], "");
+        assert!(wants_aggregated(
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
+        ));
+        assert!(!wants_aggregated(
+            "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
+        ));
     }
 }

@@ -109,6 +109,11 @@ fn serve(
     body: &[u8],
 ) -> Result<Response, ApiError> {
     let sim = &app.sim;
+    let accept = headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let aggregated = discovery::wants_aggregated(accept);
     let get_only = |v: Option<Value>| -> Result<Response, ApiError> {
         if method != Method::GET {
             return Err(ApiError::method_not_allowed(method.as_str()));
@@ -119,6 +124,15 @@ fn serve(
     match route {
         Route::Version => get_only(Some(discovery::version())),
         Route::Healthz => Ok((StatusCode::OK, "ok").into_response()),
+        Route::CoreVersions | Route::Groups if aggregated && method == Method::GET => {
+            let doc = discovery::aggregated(&sim.registry.read(), route == Route::CoreVersions);
+            Ok((
+                StatusCode::OK,
+                [(http::header::CONTENT_TYPE, discovery::AGGREGATED)],
+                doc.to_string(),
+            )
+                .into_response())
+        }
         Route::CoreVersions => get_only(Some(discovery::core_versions(&app.url))),
         Route::Groups => get_only(Some(discovery::groups(&sim.registry.read()))),
         Route::Group(g) => get_only(discovery::group(&sim.registry.read(), &g)),
