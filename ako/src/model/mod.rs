@@ -2,8 +2,11 @@
 //! no randomness, no environment: the same input gives the same graph, byte for byte.
 //!
 //! Submodules: `state`/`key` (the input index), `graph` (the output), `wire` (Avi
-//! body structs), `scope` (namespaces, classes, infra settings), `backend` (pool
-//! servers), `l4`, `vrf` (static routes), and the L7 translation.
+//! body structs), `ctx` (shared refs, the output being built), `scope` (namespaces,
+//! classes, infra settings), `rules` (HostRule / HTTPRule), `backend` (pool
+//! servers), `objects` (VsVip / pool builders), `l4`, `l7` (Ingresses, Routes,
+//! passthrough), `vrf` (static routes); `input` (YAML manifests → state) and
+//! `report` (graph → reviewable YAML) serve `ako plan` and the tests.
 
 mod backend;
 mod ctx;
