@@ -12,21 +12,22 @@
 //! `kubectl create namespace|configmap|secret`), `faults` + `control` (fault
 //! injection and `/sim/*`), `tls` (certificates and kubeconfig), `server` (HTTP routing).
 //!
-//! Faithful: discovery, CRUD with uid / generation / creationTimestamp / finalizers /
-//! deletionTimestamp, namespace cascade and the 403 for a terminating namespace, 404 / 409
-//! (AlreadyExists, Conflict) / 422 / 410 / 415 `Status` bodies, status subresources, label
-//! and field selectors, limit/continue, watch (resourceVersion "", "0" or N, bookmarks,
-//! timeoutSeconds, sendInitialEvents, selector transitions), CRD served/storage versions with
-//! conversion, structural-schema validation, pruning and defaulting, `fieldValidation=Strict`,
-//! `dryRun=All`, Table and PartialObjectMetadata output.
+//! Faithful: discovery (legacy and aggregated v2), CRUD with uid / generation /
+//! creationTimestamp / finalizers / deletionTimestamp, namespace cascade and the 403 for a
+//! terminating or system namespace, 400 / 404 / 409 (AlreadyExists, Conflict) / 410 / 415 /
+//! 422 `Status` bodies, status subresources, label and field selectors, limit/continue,
+//! watch (resourceVersion "", "0" or N, bookmarks, timeoutSeconds, sendInitialEvents,
+//! selector transitions), CRD served/storage versions with conversion, structural-schema
+//! validation, pruning and defaulting, `fieldValidation=Strict`, `dryRun=All`, Table and
+//! PartialObjectMetadata output, Service clusterIP/nodePort allocation.
 //!
-//! Simplified (differs from a real server): server-side apply merges without field
-//! ownership (no managedFields, never removes fields an earlier apply set, no conflicts);
-//! strategic merge uses a table of merge keys (see `strategic`); lists are served from the
-//! current state with the first page's resourceVersion (no MVCC snapshots); core/v1 and
-//! events.k8s.io/v1 Events are stored separately; no garbage collection of owner
-//! references; aggregated discovery is not served (clients fall back to the legacy
-//! documents); protobuf bodies only for Namespace, ConfigMap and Secret.
+//! Simplified (differs from a real server): server-side apply merges without shared field
+//! ownership (no managedFields, no conflicts; it only drops map fields the same manager
+//! stops applying); strategic merge uses a table of merge keys (see `strategic`); built-ins
+//! are type-checked but only Service ports and Ingress pathType are validated; lists are
+//! served from the current state with the first page's resourceVersion (no MVCC
+//! snapshots); core/v1 and events.k8s.io/v1 Events are stored separately; no garbage
+//! collection of owner references; protobuf bodies only for Namespace, ConfigMap, Secret.
 
 mod builtins;
 mod control;
