@@ -301,8 +301,8 @@ pub struct VirtualService<'a> {
     pub common: Common<'a>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    /// Always sent, so an out-of-band disable is seen as drift and repaired (B23).
+    pub enabled: bool,
     pub se_group_ref: &'a str,
     pub vrf_context_ref: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -372,7 +372,7 @@ impl<'a> VirtualService<'a> {
         Self {
             common,
             kind: None,
-            enabled: None,
+            enabled: true,
             se_group_ref,
             vrf_context_ref,
             vsvip_ref: None,

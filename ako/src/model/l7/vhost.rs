@@ -70,7 +70,7 @@ fn host_markers<'a>(host: &'a str, infra: &Infra<'a>) -> Vec<(&'static str, &'a 
 /// HostRule overrides on a host VS (spec §10.3).
 fn apply_host_rule(vs: &mut wire::VirtualService<'_>, ho: &HostOverride<'_>) {
     if let Some(enabled) = ho.enabled {
-        vs.enabled = Some(enabled);
+        vs.enabled = enabled;
     }
     if let Some(cert) = ho.cert_ref {
         vs.ssl_key_and_certificate_refs = vec![avi_ref("sslkeyandcertificate", cert)];
