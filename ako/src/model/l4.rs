@@ -148,7 +148,7 @@ fn service(
         );
         let pool_key = AviKey::new(AviKind::Pool, pool_name);
         rules.push(wire::L4Rule {
-            name: pool_key.to_ref(),
+            name: pool_key.name.clone(),
             index: i,
             matches: wire::L4Match {
                 port: wire::PortMatch {
