@@ -390,6 +390,19 @@ async fn selectors_paging_and_bad_input() {
         .await,
         400
     );
+    let bare =
+        r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"ports":[80]}}"#;
+    assert_eq!(
+        reqwest_like(
+            &sim,
+            "POST",
+            "/api/v1/namespaces/default/services",
+            "application/json",
+            bare
+        )
+        .await,
+        400
+    );
     let ing = r#"{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"i"},"spec":{"rules":[{"http":{"paths":[{"path":"/","backend":{"service":{"name":"s","port":{"number":80}}}}]}}]}}"#;
     assert_eq!(
         reqwest_like(

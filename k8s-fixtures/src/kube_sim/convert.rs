@@ -41,8 +41,15 @@ impl Converters {
             })?,
             None => obj.clone(),
         };
-        out["apiVersion"] = json!(to);
-        Ok(out)
+        match out.as_object_mut() {
+            Some(m) => {
+                m.insert("apiVersion".into(), json!(to));
+                Ok(out)
+            }
+            None => Err(ApiError::internal(format!(
+                "conversion to {to} did not return an object"
+            ))),
+        }
     }
 }
 

@@ -113,7 +113,7 @@ fn service(obj: &mut Value, old: Option<&Value>, alloc: &Allocator) {
         .cloned()
         .unwrap_or_default();
     if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
-        for p in ports {
+        for p in ports.iter_mut().filter(|p| p.is_object()) {
             if p.get("protocol").is_none() {
                 p["protocol"] = json!("TCP");
             }
