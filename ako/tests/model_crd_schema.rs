@@ -58,14 +58,7 @@ fn fixture_manifest(file: &str) -> Value {
 
 /// Divergences already reported to the k8s-fixtures owner, with the spelling the
 /// real API uses. Each must still be missing there (so a fix removes it here).
-const KNOWN_FIXTURE_BUGS: &[(&str, &str)] = &[
-    // OpenShift's TLSConfig spells it destinationCACertificate; k8s-fixtures has
-    // destinationCaCertificate.
-    (
-        "routes.route.openshift.io.yaml",
-        "spec.tls.destinationCACertificate",
-    ),
-];
+const KNOWN_FIXTURE_BUGS: &[(&str, &str)] = &[];
 
 fn check(ours: Value, file: &str, version: &str) {
     let ours = version_paths(&ours, version);

@@ -83,8 +83,12 @@ pub struct TlsConfig {
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    /// CA that signs the backend's certificate (reencrypt).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// CA that signs the backend's certificate (reencrypt). OpenShift spells it
+    /// `destinationCACertificate`, not camel case.
+    #[serde(
+        rename = "destinationCACertificate",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_ca_certificate: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub insecure_edge_termination_policy: Option<InsecureEdgeTerminationPolicy>,
