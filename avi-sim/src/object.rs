@@ -181,8 +181,8 @@ impl Obj {
             .get(self.spec.kind)
             .filter(|_| with_defaults)
         {
-            for (k, f) in &top.fields {
-                if let (Some(d), false) = (&f.default, body.contains_key(k)) {
+            for (k, d) in &top.defaults {
+                if !body.contains_key(k) {
                     body.insert(k.clone(), d.clone());
                 }
             }

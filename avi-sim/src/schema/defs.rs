@@ -98,6 +98,8 @@ pub struct Defs {
 #[derive(Debug)]
 pub struct Def {
     pub fields: IndexMap<String, Field>,
+    /// The fields that have a default, with it (rebuilding stored bodies uses these).
+    pub defaults: Vec<(String, Value)>,
 }
 
 /// The value shape of a field.
@@ -144,7 +146,11 @@ impl Defs {
                         f.required = true;
                     }
                 }
-                (name, Def { fields })
+                let defaults = fields
+                    .iter()
+                    .filter_map(|(k, f)| Some((k.clone(), f.default.clone()?)))
+                    .collect();
+                (name, Def { fields, defaults })
             })
             .collect();
         Self { defs }
