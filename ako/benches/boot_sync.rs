@@ -49,11 +49,11 @@ async fn boot_sync(n: usize, rate_limited: bool) -> Figures {
             }
         })
         .await;
-    let mut settings = vec![("shardVSSize", "LARGE")];
+    let mut settings = vec![("shardVSSize", "LARGE"), ("apiRateLimit", "100000")];
     if rate_limited {
         env.avi
             .set_rate_limit(Some(avi_sim::RateLimit::avi_default()));
-        settings.push(("apiRateLimit", "32"));
+        settings[1] = ("apiRateLimit", "32");
     }
     env.set_config(&settings).await;
     let mut deps = env.deps("ako-bench");

@@ -25,6 +25,17 @@ fn static_route_ids(env: &Env) -> Vec<String> {
         .collect()
 }
 
+/// The certificate text avi-sim holds for the sample's TLS host.
+fn pushed_certificate(env: &Env, st: &ako::controller::ControllerStatus) -> Value {
+    let key = st
+        .graph
+        .objects
+        .keys()
+        .find(|k| k.kind.api_path() == "sslkeyandcertificate")
+        .unwrap();
+    env.avi_object("sslkeyandcertificate", &key.name).unwrap()["certificate"]["certificate"].clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_converges_and_steady_state_writes_nothing() {
     let env = Env::new("c1").await;
@@ -98,35 +109,11 @@ async fn every_kind_converges_and_steady_state_writes_nothing() {
     );
 
     // Secret update: the certificate follows.
-    let cert_before = st
-        .graph
-        .objects
-        .keys()
-        .find(|k| k.kind.api_path() == "sslkeyandcertificate")
-        .map(|k| {
-            env.avi_object("sslkeyandcertificate", &k.name).unwrap()["certificate"]["certificate"]
-                .clone()
-        })
-        .unwrap();
-    let tls = env
-        .apply(
-            &build::tls_secret("red", "secure-tls", &["secure.example.com"])
-                .build()
-                .unwrap(),
-        )
-        .await;
+    let cert_before = pushed_certificate(&env, &st);
+    let tls = env.apply(&secure_tls()).await;
     let st = converged_on(&ctl, has::<Secret>("red", "secure-tls", Some(&rv(&tls)))).await;
     env.assert_matches(&st);
-    let cert_after = st
-        .graph
-        .objects
-        .keys()
-        .find(|k| k.kind.api_path() == "sslkeyandcertificate")
-        .map(|k| {
-            env.avi_object("sslkeyandcertificate", &k.name).unwrap()["certificate"]["certificate"]
-                .clone()
-        })
-        .unwrap();
+    let cert_after = pushed_certificate(&env, &st);
     assert_ne!(cert_before, cert_after, "new certificate pushed");
 
     // LoadBalancer Service deleted: its L4 VS goes.

@@ -55,6 +55,9 @@ pub struct ControllerOptions {
     pub concurrency: usize,
     /// Overrides `fullSyncFrequency` (drift repair period); zero disables.
     pub full_sync_interval: Option<Duration>,
+    /// No Avi write starts later than this into a round: a large plan (cold sync)
+    /// spreads over rounds and new Kubernetes changes are served in between (B20).
+    pub round_budget: Duration,
 }
 
 impl Default for ControllerOptions {
@@ -71,6 +74,7 @@ impl Default for ControllerOptions {
             object_backoff: DEFAULT_OBJECT_BACKOFF,
             concurrency: 8,
             full_sync_interval: None,
+            round_budget: Duration::from_secs(10),
         }
     }
 }
@@ -94,6 +98,7 @@ impl ControllerOptions {
             object_backoff: Backoff::new(Duration::from_millis(50), Duration::from_millis(500)),
             concurrency: 8,
             full_sync_interval: None,
+            round_budget: Duration::from_secs(5),
         }
     }
 }

@@ -185,13 +185,14 @@ impl Runner {
         r.total_writes += writes;
         let settled = matches!(phase, Phase::Converged | Phase::Deleted | Phase::Passive);
         r.unsettled = if settled { 0 } else { r.unsettled + 1 };
-        r.retry_at = (!settled).then(|| {
-            Instant::now()
-                + self
-                    .options
-                    .boot_backoff
-                    .delay(r.unsettled.saturating_sub(1))
-        });
+        // Work postponed by the round's time budget goes on at once; other unsettled
+        // rounds retry with backoff.
+        let backoff = self.options.boot_backoff;
+        r.retry_at = if report.postponed.is_empty() {
+            (!settled).then(|| Instant::now() + backoff.delay(r.unsettled.saturating_sub(1)))
+        } else {
+            Some(Instant::now())
+        };
         self.metrics.sync_round(started.elapsed());
         self.metrics.set_leader(leader);
         if let Some(avi) = &self.avi {
@@ -261,6 +262,7 @@ impl Runner {
             self.round.fresh = true;
         }
         self.reporter.report(state, diags, cfg.enable_events).await;
+        let budget = self.options.round_budget;
         let (phase, report) = if cfg.delete_config {
             self.delete_round(graph).await
         } else {
@@ -269,7 +271,7 @@ impl Runner {
             {
                 tracing::warn!(%error, "deletion status not cleared");
             }
-            let report = avi.syncer.sync(graph, true).await;
+            let report = avi.syncer.sync_within(graph, true, budget).await;
             let phase = if report.is_converged() {
                 Phase::Converged
             } else {
@@ -292,6 +294,7 @@ impl Runner {
             );
         };
         let (kube, ns, known) = (&self.kube, &self.namespace, &mut self.round.deletion);
+        let budget = self.options.round_budget;
         let mut report = PlanReport::default();
         let busy = |avi: &AviSide| {
             !avi.syncer.cache().is_empty() || !avi.syncer.plan(graph, true).is_empty()
@@ -301,7 +304,7 @@ impl Runner {
             {
                 tracing::warn!(%error, "deletion status Started not written; deleting anyway");
             }
-            report = avi.syncer.sync(graph, true).await;
+            report = avi.syncer.sync_within(graph, true, budget).await;
             if !report.is_converged() || busy(avi) {
                 return (Phase::Deleting, report);
             }

@@ -254,10 +254,12 @@ impl Runner {
         }
     }
 
-    /// Debounce: returns once no Kubernetes change arrived for `debounce`, or on stop.
+    /// Debounce: returns once no Kubernetes change arrived for `debounce`, or on stop;
+    /// a steady stream of changes waits at most ten debounce periods (no starvation).
     async fn wait_quiet(&mut self, mut until: Instant) -> Wake {
+        let cap = Instant::now() + self.options.debounce * 10;
         loop {
-            match self.wait(Some(until), true).await {
+            match self.wait(Some(until.min(cap)), true).await {
                 Wake::Change => until = Instant::now() + self.options.debounce,
                 Wake::Stop => return Wake::Stop,
                 _ => return Wake::Timer,

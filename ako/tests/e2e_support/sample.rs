@@ -33,6 +33,13 @@ pub fn web_slice(svc: &Service, ips: &[&str]) -> EndpointSlice {
         .build_slice()
 }
 
+/// The TLS Secret of `secure.example.com` (a new certificate at every call).
+pub fn secure_tls() -> Secret {
+    build::tls_secret("red", "secure-tls", &["secure.example.com"])
+        .build()
+        .unwrap()
+}
+
 pub fn shop_ingress(path: &str) -> Ingress {
     build::ingress("red", "shop")
         .rule("shop.example.com", path, "web", 80)
@@ -54,13 +61,7 @@ pub async fn apply_sample(env: &Env) -> Sample {
     let web = env.apply(&web_service()).await;
     env.apply(&web_slice(&web, &["10.244.1.5"])).await;
     let shop = env.apply(&shop_ingress("/")).await;
-    let tls = env
-        .apply(
-            &build::tls_secret("red", "secure-tls", &["secure.example.com"])
-                .build()
-                .unwrap(),
-        )
-        .await;
+    let tls = env.apply(&secure_tls()).await;
     let secure = env
         .apply(
             &build::ingress("red", "secure")
