@@ -234,6 +234,8 @@ impl World {
                 until: f.duration.map(|d| Instant::now() + real(d.as_std())),
                 until_label: f.until.clone(),
             });
+            // Open watches re-open through the coalescing body.
+            sim.drop_watches();
             return Ok("watch events coalesced (only the latest per object delivered)".into());
         }
         Err(format!("{UNSUPPORTED}kube_fault without an effect"))

@@ -1,8 +1,9 @@
 //! `kube_fault: {coalesce: true}`: while the fault lasts, watch events of the matching
 //! objects are held back and only the latest event per object is delivered when it
 //! ends (bookmarks are held too, so the client's resourceVersion does not run ahead of
-//! what it was shown). Every watch response of an instance goes through
-//! [`CoalesceBody`]; without an active fault it passes data straight through.
+//! what it was shown). Watches opened while a fault is active go through
+//! [`CoalesceBody`] (adding a fault closes the open watches, so every watch is
+//! re-opened through it); once the fault ends it passes data straight through.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -73,6 +74,15 @@ impl Coalescing {
                 && f.namespace.as_deref().is_none_or(|n| Some(n) == ns)
                 && f.name.as_deref().is_none_or(|n| Some(n) == name)
         })
+    }
+
+    /// Any coalesce fault is active (new watches are wrapped then).
+    pub fn any(&self) -> bool {
+        let now = Instant::now();
+        self.faults
+            .lock()
+            .iter()
+            .any(|f| f.until.is_none_or(|u| u > now))
     }
 
     /// Any fault on `resource` is active (bookmarks are held then).

@@ -240,7 +240,7 @@ impl tower::Service<http::Request<Body>> for TapService {
             self.tap.record(&self.instance, &info.resource);
         }
         let fut = self.inner.call(req);
-        if info.verb != "watch" {
+        if info.verb != "watch" || !self.tap.coalesce.any() {
             return Box::pin(fut);
         }
         let state = self.tap.coalesce.clone();

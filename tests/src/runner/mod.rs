@@ -275,6 +275,7 @@ impl World {
                     .wait_converged_for(w.timeout.as_std(), w.allow_failing)
                     .await;
                 self.last_converged = self.mark();
+                self.converged_marks.push(self.last_converged.avi);
                 r
             }
             StepKind::AviApply(a) => self.avi_apply(a).await,

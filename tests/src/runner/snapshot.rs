@@ -101,33 +101,36 @@ impl World {
     }
 
     /// The controller's successful writes since `mark` as sorted `VERB type name`
-    /// lines. A PUT of an object this run created is left out: whether the first
-    /// round saw a change or the next one did depends on timing, not on the model.
+    /// lines. A PUT of an object created in the same stretch between two
+    /// `wait_converged` is left out: whether the creating round already saw the
+    /// change or the next one did depends on timing, not on the model.
     pub fn call_log(&self, mark: Mark) -> Vec<String> {
         let ok: Vec<_> = self
             .writes_since(mark)
             .into_iter()
             .filter(|c| c.status < 300)
             .collect();
-        let created: std::collections::BTreeSet<(String, Option<String>)> = ok
-            .iter()
-            .filter(|c| c.method == "POST")
-            .map(|c| (c.object_type.clone(), c.name.clone()))
-            .collect();
-        let lines: std::collections::BTreeSet<String> = ok
-            .iter()
-            .filter(|c| {
-                c.method != "PUT" || !created.contains(&(c.object_type.clone(), c.name.clone()))
-            })
-            .map(|c| {
-                format!(
-                    "{} {} {}",
-                    c.method,
-                    c.object_type,
-                    c.name.as_deref().unwrap_or("?")
-                )
-            })
-            .collect();
+        let mut created: std::collections::HashMap<(String, Option<String>), u64> =
+            std::collections::HashMap::new();
+        let mut lines = std::collections::BTreeSet::new();
+        for c in &ok {
+            let key = (c.object_type.clone(), c.name.clone());
+            if c.method == "POST" {
+                created.insert(key.clone(), c.seq);
+            }
+            let same_stretch = created
+                .get(&key)
+                .is_some_and(|at| !self.converged_marks.iter().any(|m| *m > *at && *m <= c.seq));
+            if c.method == "PUT" && same_stretch {
+                continue;
+            }
+            lines.insert(format!(
+                "{} {} {}",
+                c.method,
+                c.object_type,
+                c.name.as_deref().unwrap_or("?")
+            ));
+        }
         lines.into_iter().collect()
     }
 }

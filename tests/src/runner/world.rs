@@ -86,6 +86,8 @@ pub struct World {
     /// Rounds each running instance had run when the scenario last changed something
     /// on the Kubernetes side: `wait_converged` waits for a newer round.
     pub rounds_at_change: HashMap<&'static str, u64>,
+    /// Proxy sequence numbers at the end of each `wait_converged`.
+    pub converged_marks: Vec<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +187,7 @@ impl World {
             lifecycle: Vec::new(),
             placements: BTreeMap::new(),
             rounds_at_change: HashMap::new(),
+            converged_marks: Vec::new(),
         };
         world.install(&user, &pass).await?;
         if world.in_process {
