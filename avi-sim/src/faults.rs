@@ -240,6 +240,13 @@ mod tests {
         assert_eq!(f.list().len(), 1, "kept until it has run");
         f.add(Fault::outage(Duration::from_secs(60)).starting_in(Duration::ZERO));
         assert!(f.hit("GET", "pool", "c").action.is_some());
+        f.clear();
+        f.add(Fault::outage(Duration::ZERO));
+        assert!(
+            f.hit("GET", "pool", "c").action.is_none(),
+            "a window that has ended"
+        );
+        assert!(f.list().is_empty(), "ended windows are dropped");
     }
 
     #[test]
