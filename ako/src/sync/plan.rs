@@ -121,7 +121,10 @@ pub fn diff(graph: &AviGraph, cache: &AviCache, may_delete: bool) -> Plan {
     let name_of = |r: &refs::AviRef| cache.name_of(r);
     for (key, want) in &graph.objects {
         let op = match cache.get(key) {
-            Some(have) if compare::satisfies(key.kind, &want.body, &have.body, &name_of) => {
+            Some(have)
+                if compare::satisfies(key.kind, &want.body, &have.body, &name_of)
+                    && !keeps_dropped_refs(key, &want.body, &have.body, cache) =>
+            {
                 plan.unchanged += 1;
                 continue;
             }
@@ -170,6 +173,17 @@ pub fn diff(graph: &AviGraph, cache: &AviCache, may_delete: bool) -> Plan {
     plan
 }
 
+/// Whether the observed body still refers to an object of ours that the desired body
+/// no longer names. The desired body omits what it does not want (an empty list of
+/// HTTP policies is not sent), so the field-subset test alone calls such an object
+/// unchanged; it needs a PUT, and that PUT is what lets the dropped object be deleted.
+fn keeps_dropped_refs(key: &AviKey, want: &Value, have: &Value, cache: &AviCache) -> bool {
+    let wanted = body_refs(want, cache);
+    body_refs(have, cache)
+        .iter()
+        .any(|r| r != key && !wanted.contains(r) && cache.get(r).is_some())
+}
+
 /// For each step, the steps that must run before it.
 fn dependencies(
     graph: &AviGraph,
@@ -177,6 +191,7 @@ fn dependencies(
     ops: &BTreeMap<StepKey, Op>,
 ) -> BTreeMap<StepKey, BTreeSet<StepKey>> {
     let mut deps: BTreeMap<StepKey, BTreeSet<StepKey>> = BTreeMap::new();
+    // A created or updated object goes after the writes of what it will refer to.
     for (key, op) in ops {
         let StepKey::Object(obj) = key else { continue };
         if matches!(op, Op::Create { .. } | Op::Update { .. })
@@ -185,13 +200,16 @@ fn dependencies(
             let before = want
                 .refs
                 .iter()
-                .map(|r| StepKey::Object(r.clone()))
+                .cloned()
+                .chain(body_refs(&want.body, cache))
+                .map(StepKey::Object)
                 .filter(|r| r != key && ops.contains_key(r));
             deps.entry(key.clone()).or_default().extend(before);
         }
     }
-    // A deleted object goes after every change to an object that refers to it now:
-    // deleting the referrer, or updating it to refer elsewhere.
+    // A deleted object goes after every change to an object that refers to it now, as
+    // observed (the graph no longer names it): deleting the referrer, or updating it to
+    // refer elsewhere.
     for (referrer, have) in cache.objects() {
         let referrer_key = StepKey::Object(referrer.clone());
         if !matches!(
@@ -200,7 +218,7 @@ fn dependencies(
         ) {
             continue;
         }
-        for target in observed_refs(&have.body, cache) {
+        for target in body_refs(&have.body, cache) {
             let target_key = StepKey::Object(target);
             if target_key != referrer_key && matches!(ops.get(&target_key), Some(Op::Delete { .. }))
             {
@@ -213,9 +231,10 @@ fn dependencies(
     deps
 }
 
-/// Our objects an observed body refers to.
-fn observed_refs(body: &Value, cache: &AviCache) -> Vec<AviKey> {
-    let mut found = Vec::new();
+/// Objects of the kinds ako writes that a body (desired or observed) refers to, by
+/// key, whatever the wire form of the ref; uuid-only refs are named through the cache.
+fn body_refs(body: &Value, cache: &AviCache) -> BTreeSet<AviKey> {
+    let mut found = BTreeSet::new();
     let mut stack = vec![body];
     while let Some(v) = stack.pop() {
         match v {
@@ -230,7 +249,7 @@ fn observed_refs(body: &Value, cache: &AviCache) -> Vec<AviKey> {
                     continue;
                 };
                 if let Some(name) = r.name.clone().or_else(|| cache.name_of(&r)) {
-                    found.push(AviKey::new(kind, name));
+                    found.insert(AviKey::new(kind, name));
                 }
             }
             _ => {}
