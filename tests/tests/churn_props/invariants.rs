@@ -223,11 +223,12 @@ impl Checker {
             .map(|k| (k.kind.api_path().to_owned(), k.name.clone()))
             .collect();
         let writes = writes_since(world, self.mark);
+        // The request-log checks first: they name the cause of what 1-3 would see.
+        self.no_delete_while_wanted(&writes, &wanted)?;
+        one_writer(world, &writes, t).await?;
         self.model_equals_avi(world, &graph, &wanted).await?;
         self.foreign_untouched(world)?;
         let placement = self.placement_holds(world, state)?;
-        self.no_delete_while_wanted(&writes, &wanted)?;
-        one_writer(world, &writes, t).await?;
         self.placement = placement;
         self.wanted = wanted;
         self.uuids = owned(world)
