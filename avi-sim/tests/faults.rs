@@ -136,14 +136,14 @@ async fn apply_then_hang_commits_and_times_the_client_out() {
     let h = sim().await;
     let api = login(&h).await;
     h.faults().add(
-        Fault::new(FaultKind::ApplyThenHang { ms: 5000 })
+        Fault::new(FaultKind::ApplyThenHang { ms: 10_000 })
             .verb("write")
             .count(1),
     );
     let r = api
         .request(reqwest::Method::POST, "/api/pool")
         .json(&pool("hung"))
-        .timeout(Duration::from_millis(300))
+        .timeout(Duration::from_millis(1500))
         .send()
         .await;
     assert!(r.unwrap_err().is_timeout());
