@@ -1,10 +1,6 @@
 //! PATCH on pool servers as Avi documents it ("API - HTTP PATCH Support": list entries
 //! are identified by a key; for pool servers the key is `ip` + `port`): `add` with an
 //! existing server updates it, `delete` with just the `ip` removes it.
-//!
-//! Ignored until avi-sim keys pool servers: today `add` appends a second 1.1.1.1 and
-//! `delete` by ip removes nothing and still answers 200.
-//! Run with `cargo test -p avi-sim --test patch_server_key -- --ignored`.
 
 mod common;
 
@@ -37,7 +33,6 @@ fn ip(addr: &str) -> Value {
 }
 
 #[tokio::test]
-#[ignore = "avi-sim bug: pool servers have no PATCH key (ip, port)"]
 async fn patch_identifies_pool_servers_by_ip_and_port() {
     let h = sim().await;
     let api = login(&h).await;

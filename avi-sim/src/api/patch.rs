@@ -36,7 +36,7 @@ pub fn apply(
                 .list_keys
                 .iter()
                 .find(|(list, _)| list == k)
-                .map(|(_, key)| *key);
+                .map(|(_, keys)| *keys);
             match op {
                 "replace" => {
                     body.insert(k.clone(), v.clone());
@@ -49,14 +49,21 @@ pub fn apply(
     Ok(())
 }
 
-fn same(a: &Value, b: &Value, key: Option<&str>) -> bool {
-    match key.and_then(|k| Some((a.get(k)?, b.get(k)?))) {
-        Some((x, y)) => x == y,
+/// Whether two list items are the same entry: equal key fields, else equal items.
+fn same(a: &Value, b: &Value, keys: Option<&[&str]>) -> bool {
+    match keys {
+        Some(keys) => keys.iter().all(|k| key_value(a, k) == key_value(b, k)),
         None => a == b,
     }
 }
 
-fn add(body: &mut Map<String, Value>, k: &str, v: &Value, key: Option<&str>) {
+/// A key field's value; an `IpAddr` (`{addr, type}`) compares by its address.
+fn key_value<'a>(item: &'a Value, k: &str) -> Option<&'a Value> {
+    let v = item.get(k)?;
+    Some(v.get("addr").unwrap_or(v))
+}
+
+fn add(body: &mut Map<String, Value>, k: &str, v: &Value, key: Option<&[&str]>) {
     let (Some(Value::Array(items)), Value::Array(new)) = (body.get_mut(k), v) else {
         body.insert(k.to_string(), v.clone());
         return;
@@ -69,7 +76,7 @@ fn add(body: &mut Map<String, Value>, k: &str, v: &Value, key: Option<&str>) {
     }
 }
 
-fn delete(body: &mut Map<String, Value>, k: &str, v: &Value, key: Option<&str>) {
+fn delete(body: &mut Map<String, Value>, k: &str, v: &Value, key: Option<&[&str]>) {
     match (body.get_mut(k), v) {
         (Some(Value::Array(items)), Value::Array(gone)) => {
             items.retain(|i| !gone.iter().any(|g| same(i, g, key)))

@@ -86,8 +86,9 @@ pub struct TypeSpec {
     /// `cloud_ref` defaults to `Default-Cloud`.
     pub cloud_scoped: bool,
     pub implied: &'static [Implied],
-    /// PATCH identity of list items: (list field, key field).
-    pub list_keys: &'static [(&'static str, &'static str)],
+    /// PATCH identity of list items: (list field, key fields). An absent key field is
+    /// a value of its own (a server without a port is not the one on 8080).
+    pub list_keys: &'static [(&'static str, &'static [&'static str])],
     /// List items whose key must be unique within the object: (list field, key field).
     pub unique_items: &'static [(&'static str, &'static str)],
     /// Top-level fields never echoed back (private keys).

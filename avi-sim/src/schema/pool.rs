@@ -1,4 +1,5 @@
-//! Pool: servers (max 5000), health monitors (max 50); the server fills vrf and analytics refs.
+//! Pool: servers (max 5000, PATCH key ip + port), health monitors (max 50); the
+//! server fills vrf and analytics refs.
 use super::defs::Defs;
 use super::{Implied, TypeSpec, summary_defs};
 
@@ -11,6 +12,7 @@ pub static SPEC: TypeSpec = TypeSpec {
     kind: "Pool",
     defs,
     cloud_scoped: true,
+    list_keys: &[("servers", &["ip", "port"])],
     implied: &[
         Implied {
             field: "vrf_ref",

@@ -14,7 +14,7 @@ pub static SPEC: TypeSpec = TypeSpec {
     scope: NameScope::TenantCloud,
     shared: true,
     cloud_scoped: true,
-    list_keys: &[("static_routes", "route_id")],
+    list_keys: &[("static_routes", &["route_id"])],
     unique_items: &[("static_routes", "route_id")],
     foreign_write_error: Some("Cannot modify VrfContext"),
     ..TypeSpec::BASE

@@ -29,7 +29,7 @@ pub static SPEC: TypeSpec = TypeSpec {
         path: "vrfcontext",
         name: "global",
     }],
-    list_keys: &[("vip", "vip_id"), ("dns_info", "fqdn")],
+    list_keys: &[("vip", &["vip_id"]), ("dns_info", &["fqdn"])],
     unique_items: &[("vip", "vip_id")],
     prepare: Some(prepare),
     check: Some(check),
