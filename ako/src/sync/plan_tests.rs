@@ -191,3 +191,32 @@ fn shared_parent_vsvip_is_kept() {
             .all(|s| s.key() != StepKey::Object(AviKey::new(AviKind::VsVip, "c1--vip")))
     );
 }
+
+#[test]
+fn a_kept_referrer_that_drops_a_ref_is_updated_before_the_ref_is_deleted() {
+    let before = l4();
+    let cache = cache_of(&before);
+    // The VS no longer names a pool group at all (the model omits the field).
+    let after = vec![
+        desired(
+            AviKind::VirtualService,
+            "c1--vs",
+            &[(AviKind::VsVip, "c1--vip")],
+        ),
+        desired(AviKind::VsVip, "c1--vip", &[]),
+    ];
+    let plan = diff(&graph(after.clone()), &cache, true);
+    assert_eq!(plan.steps.len(), 3, "{plan:?}");
+    let vs = position(&plan, AviKind::VirtualService, "c1--vs");
+    let pg = position(&plan, AviKind::PoolGroup, "c1--pg");
+    let pool = position(&plan, AviKind::Pool, "c1--pool");
+    assert!(matches!(plan.steps[vs].op, Op::Update { .. }));
+    assert_eq!(plan.steps[pg].after, vec![vs]);
+    assert_eq!(plan.steps[pool].after, vec![pg]);
+
+    // Without consent to delete, the referrer still drops the ref; the deletes wait.
+    let held = diff(&graph(after), &cache, false);
+    assert_eq!(held.steps.len(), 1);
+    assert!(matches!(held.steps[0].op, Op::Update { .. }));
+    assert_eq!(held.withheld.len(), 2);
+}
