@@ -138,68 +138,63 @@ impl World {
                 x.host, vsvip["dns_info"]
             ));
         }
-        let cluster = self.cluster();
-        // Secure: the SNI child's parent is the VS.
-        let child = format!("{cluster}--{}", x.host);
-        if let Some(c) = self
+        // Secure: an SNI child of the VS serves the host (`<cluster>--[<infra>-]<host>`).
+        let vses = self
             .admin
-            .get("virtualservice", &child, &tenant)
+            .list("virtualservice", &tenant)
             .await
-            .map_err(e)?
-        {
+            .map_err(e)?;
+        let names_host = |n: &str| {
+            n.strip_suffix(x.host.as_str())
+                .is_some_and(|p| p.ends_with("--") || p.ends_with('-'))
+        };
+        if let Some(c) = vses.iter().find(|v| {
+            v["name"].as_str().is_some_and(names_host) && !v["vh_parent_vs_ref"].is_null()
+        }) {
             let parent = c["vh_parent_vs_ref"].as_str().and_then(ref_name);
             if parent == Some(x.vs.as_str()) {
                 return Ok(format!(
-                    "{} in {vsvip_name} dns_info; SNI child {child} under {}",
-                    x.host, x.vs
+                    "{} in {vsvip_name} dns_info; SNI child {} under {}",
+                    x.host, c["name"], x.vs
                 ));
             }
             return Err(format!(
-                "SNI child {child} has parent {parent:?}, expected {}",
-                x.vs
+                "SNI child {} has parent {parent:?}, expected {}",
+                c["name"], x.vs
             ));
         }
-        // Insecure: the host's pools are members of a pool group of the VS.
-        let prefix = format!("{cluster}--{}", x.host);
-        let pools: Vec<String> = self
-            .admin
-            .list("pool", &tenant)
-            .await
-            .map_err(e)?
-            .iter()
-            .filter_map(|p| p["name"].as_str())
-            .filter(|n| {
-                n.strip_prefix(&prefix)
-                    .is_some_and(|rest| rest.starts_with('_') || rest.starts_with('-'))
-            })
-            .map(str::to_owned)
-            .collect();
-        if pools.is_empty() {
-            return Err(format!("{} has neither an SNI child nor pools", x.host));
-        }
+        // Insecure: a pool of the host (`...-<host><path>-...`) is a member of the VS's
+        // pool group.
         let groups = self.admin.list("poolgroup", &tenant).await.map_err(e)?;
-        let vs_refs = vs.to_string();
-        for p in &pools {
-            let ok = groups.iter().any(|g| {
+        let vs_text = vs.to_string();
+        let of_vs: Vec<&Value> = groups
+            .iter()
+            .filter(|g| {
                 let gname = g["name"].as_str().unwrap_or_default();
-                let of_vs = gname == x.vs || vs_refs.contains(&format!("#{gname}"));
-                of_vs
-                    && g["members"].as_array().is_some_and(|ms| {
-                        ms.iter()
-                            .any(|m| m["pool_ref"].as_str().and_then(ref_name) == Some(p.as_str()))
-                    })
+                gname == x.vs || vs_text.contains(&format!("#{gname}\""))
+            })
+            .collect();
+        let member = of_vs
+            .iter()
+            .flat_map(|g| g["members"].as_array().into_iter().flatten())
+            .find_map(|m| {
+                let pool = m["pool_ref"].as_str().and_then(ref_name)?;
+                let host_path = format!("{}_", x.host);
+                let hit = pool
+                    .split_once(&host_path)
+                    .is_some_and(|(before, _)| before.ends_with("--") || before.ends_with('-'));
+                hit.then(|| pool.to_owned())
             });
-            if !ok {
-                return Err(format!(
-                    "pool {p} is not a member of a pool group of {}",
-                    x.vs
-                ));
-            }
+        match member {
+            Some(p) => Ok(format!(
+                "{} in {vsvip_name} dns_info; pool {p} in {}'s pool group",
+                x.host, x.vs
+            )),
+            None => Err(format!(
+                "{} is in {vsvip_name} dns_info but has neither an SNI child under {} nor a pool in its pool group",
+                x.host, x.vs
+            )),
         }
-        Ok(format!(
-            "{} in {vsvip_name} dns_info; pools in {}'s pool group",
-            x.host, x.vs
-        ))
     }
 
     /// The controller's writes (its instances' calls) since `mark`.
