@@ -161,7 +161,7 @@ async fn stored(sim: &Handle, kind: AviKind, name: &str) -> Value {
 }
 
 #[tokio::test]
-async fn a_kept_vs_that_drops_its_policy_set_and_pool_group_is_updated_before_they_go() {
+async fn a_kept_vs_that_drops_its_policy_set_pool_group_and_fqdns_is_updated_before_they_go() {
     let full = graph("c1");
     let parent = key(AviKind::VirtualService, PARENT);
     let gone = [
@@ -176,7 +176,11 @@ async fn a_kept_vs_that_drops_its_policy_set_and_pool_group_is_updated_before_th
         &parent,
         &["http_policies", "vs_datascripts", "pool_group_ref"],
     );
+    // The shard's last FQDN went too: the model leaves the empty list out (F3).
+    drop_fields(&mut second, &key(AviKind::VsVip, PARENT), &["dns_info"]);
     let sim = apply_then(&full, &second).await;
+    let vip = stored(&sim, AviKind::VsVip, PARENT).await;
+    assert!(vip.get("dns_info").is_none_or(|v| v == &json!([])), "{vip}");
     let vs = stored(&sim, AviKind::VirtualService, PARENT).await;
     for f in ["http_policies", "vs_datascripts", "pool_group_ref"] {
         assert!(vs.get(f).is_none_or(|v| v == &json!([])), "{f}: {vs}");

@@ -17,6 +17,18 @@ fn write_only(kind: AviKind) -> &'static [&'static str] {
     }
 }
 
+/// Lists the model leaves out of the body when they are empty, although the controller
+/// never fills them in itself: absent means "none", so a stored non-empty list is a
+/// difference (the last FQDN of a shared VsVip going away). Lists of refs to our own
+/// objects need no entry here: the plan sees those through the observed refs.
+fn absent_means_empty(kind: AviKind) -> &'static [&'static str] {
+    match kind {
+        AviKind::VsVip => &["dns_info"],
+        AviKind::VirtualService => &["vh_domain_name"],
+        _ => &[],
+    }
+}
+
 /// Whether `observed` already satisfies `desired`. `name_of` turns a ref without
 /// `#<name>` (uuid only) into the name of the object it points at, when known.
 pub fn satisfies(
@@ -29,9 +41,14 @@ pub fn satisfies(
         return false;
     };
     let skip = write_only(kind);
-    want.iter()
-        .filter(|(k, _)| !skip.contains(&k.as_str()))
-        .all(|(k, v)| field_ok(v, have.get(k), name_of))
+    let emptied = absent_means_empty(kind)
+        .iter()
+        .any(|f| !want.contains_key(*f) && have.get(*f).is_some_and(|v| !is_empty(v)));
+    !emptied
+        && want
+            .iter()
+            .filter(|(k, _)| !skip.contains(&k.as_str()))
+            .all(|(k, v)| field_ok(v, have.get(k), name_of))
 }
 
 /// Field-subset test for a nested value (a static route entry, say), refs by name.
@@ -47,12 +64,16 @@ fn field_ok(
     match have {
         Some(have) => subset(want, have, name_of),
         // An empty value we send may be omitted by the controller.
-        None => match want {
-            Value::Null => true,
-            Value::Array(a) => a.is_empty(),
-            Value::Object(o) => o.is_empty(),
-            _ => false,
-        },
+        None => is_empty(want),
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
     }
 }
 
@@ -131,6 +152,23 @@ mod tests {
             &observed,
             &no_names
         ));
+    }
+
+    #[test]
+    fn a_list_left_out_as_empty_must_be_empty() {
+        let desired = json!({"vip": [{"vip_id": "0"}]});
+        let stale = json!({"vip": [{"vip_id": "0"}], "dns_info": [{"fqdn": "bar.com"}]});
+        let cleared = json!({"vip": [{"vip_id": "0"}], "dns_info": []});
+        assert!(!satisfies(AviKind::VsVip, &desired, &stale, &no_names));
+        assert!(satisfies(AviKind::VsVip, &desired, &cleared, &no_names));
+        assert!(satisfies(
+            AviKind::VsVip,
+            &desired,
+            &json!({"vip": [{"vip_id": "0"}]}),
+            &no_names
+        ));
+        // Other kinds' extra fields are still the controller's business.
+        assert!(satisfies(AviKind::Pool, &desired, &stale, &no_names));
     }
 
     #[test]
