@@ -94,9 +94,7 @@ fn hand_made() -> Vec<Transition> {
                 svc: 0,
             },
         ],
-        // Not TLS: removing the last secure host of a shared VS does not converge yet
-        // (scenarios/regressions/prop-4b57d93a.yaml), and this test is about the writer.
-        tls: false,
+        tls: true,
     };
     vec![
         Transition::PutNamespace {
