@@ -148,6 +148,9 @@ async fn inventory(
     Ok(out)
 }
 
+/// An Avi object by (type, name).
+type Key = (String, String);
+
 /// One line describing an object: its type and name, plus what a reader looks for.
 fn describe(ty: &str, name: &str, body: &Value) -> String {
     let texts = |list: &str, field: &str, sub: &str| -> Vec<String> {
@@ -212,7 +215,7 @@ pub fn render_tree(objects: &BTreeMap<(String, String), Value>) -> String {
         depth: usize,
         objects: &BTreeMap<(String, String), Value>,
         resolve: &dyn Fn(&str) -> Option<(String, String)>,
-        children: &dyn Fn(&(String, String)) -> Vec<(String, String)>,
+        children: &dyn Fn(&Key) -> Vec<Key>,
         shown: &mut BTreeSet<(String, String)>,
         out: &mut String,
     ) {

@@ -87,9 +87,11 @@ pub async fn apply_sample(env: &Env) -> Sample {
     }
 }
 
+type StateCheck = Box<dyn Fn(&ClusterState) -> bool>;
+
 /// The predicate "every object of the sample is in the controller's state".
 pub fn sees_sample(sample: &Sample) -> impl Fn(&ClusterState) -> bool + use<> {
-    let checks: Vec<Box<dyn Fn(&ClusterState) -> bool>> = vec![
+    let checks: Vec<StateCheck> = vec![
         Box::new(has::<Ingress>("red", "shop", Some(&rv(&sample.shop)))),
         Box::new(has::<Ingress>("red", "secure", Some(&rv(&sample.secure)))),
         Box::new(has::<Secret>("red", "secure-tls", Some(&rv(&sample.tls)))),
