@@ -318,6 +318,7 @@ impl World {
 
     /// Notes that the Kubernetes side just changed.
     pub fn changed(&mut self) {
+        self.last_scope_change = self.mark();
         self.rounds_at_change = self
             .instances
             .iter()
