@@ -14,7 +14,10 @@ fn scenarios_dir() -> PathBuf {
 
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let args = Arguments::from_args();
+    let mut args = Arguments::from_args();
+    // Scenarios mostly wait on the controller: more than one per core keeps the
+    // suite short without starving them.
+    args.test_threads.get_or_insert(4);
     let dir = scenarios_dir();
     let files = discover(&dir).expect("scenarios/ readable");
     let trials = files
