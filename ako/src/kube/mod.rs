@@ -37,6 +37,7 @@ mod lb_status;
 mod lease;
 pub mod lifecycle;
 pub mod migrate;
+mod npl;
 pub mod settings;
 mod status;
 
@@ -44,4 +45,5 @@ pub use error::KubeError;
 pub use events::{COMPONENT, DiagnosticReporter, EventType, Events, object_reference};
 pub use ingest::{DEFAULT_CRD_SOURCE, IngestConfig, Ingestion, SECRET_FIELD_SELECTOR};
 pub use lease::{LEASE_NAME, Leadership, LeaseConfig};
+pub use npl::NPL_ENABLED;
 pub use status::{StatusReport, StatusWriter};

@@ -7,6 +7,8 @@
 //! write (same resourceVersion as when we wrote). Status this cluster wrote is
 //! cleared from objects that left scope (B15): an address is ours when it is one of
 //! this cluster's VsVip addresses seen by this process. Only the leader writes (B14).
+//! Each pass also puts the NodePortLocal annotation on the Services the model lists
+//! (`npl`, F22), the other per-object write the model drives.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -23,6 +25,7 @@ use tokio::sync::watch;
 use super::crd_status;
 use super::error::{KubeError, is_not_found, timed};
 use super::lb_status::{self, Desired, LbObject, Vips};
+use super::npl::NplAnnotator;
 use crate::crd::{self, AviInfraSetting, HTTPRule, HostRule, Route};
 use crate::model::{
     AviGraph, ClusterState, Diagnostic, Kind, LbStatus, ObjectKey, StateObject, key_of,
@@ -50,6 +53,7 @@ pub struct StatusWriter {
     ours: BTreeSet<String>,
     /// Key → (resourceVersion we wrote over, value we wrote).
     pending: HashMap<ObjectKey, (Option<String>, Value)>,
+    npl: NplAnnotator,
 }
 
 type DiagIndex<'d> = BTreeMap<&'d ObjectKey, Vec<&'d Diagnostic>>;
@@ -64,6 +68,7 @@ impl StatusWriter {
             leader,
             ours: BTreeSet::new(),
             pending: HashMap::new(),
+            npl: NplAnnotator::default(),
         }
     }
 
@@ -102,7 +107,11 @@ impl StatusWriter {
         crd_jobs::<AviInfraSetting>(state, &diags, &mut jobs);
         let seen: BTreeSet<ObjectKey> = jobs.iter().map(|j| j.key.clone()).collect();
         self.pending.retain(|k, _| seen.contains(k));
-        self.run(jobs).await
+        let mut report = self.run(jobs).await;
+        let (written, failed) = self.npl.sync(&self.client, state, graph).await;
+        report.written += written;
+        report.failed += failed;
+        report
     }
 
     /// Clears this cluster's addresses from Services and Ingresses (and our Route

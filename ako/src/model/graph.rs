@@ -153,6 +153,9 @@ pub struct AviGraph {
     pub se_group_labels: BTreeSet<String>,
     /// Status per Kubernetes object (Service, Ingress, Route).
     pub status: BTreeMap<ObjectKey, Vec<LbStatus>>,
+    /// NodePortLocal mode: Services whose pods need Antrea NPL ports, i.e. that
+    /// must carry `nodeportlocal.antrea.io/enabled: "true"` (F22).
+    pub npl_services: BTreeSet<ObjectKey>,
 }
 
 impl AviGraph {

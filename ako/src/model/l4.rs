@@ -13,6 +13,7 @@ use super::objects::{self, PoolSettings};
 use super::scope::{self, Infras, Namespaces};
 use super::state::ClusterState;
 use super::wire;
+use crate::config::ServiceType;
 use crate::naming;
 
 /// `spec.loadBalancerClass` AKO serves.
@@ -111,6 +112,9 @@ fn service(
     let fqdns: Vec<&str> = fqdn.as_deref().into_iter().collect();
     objects::vsvip(env, out, vsvip_name.clone(), infra, &fqdns, static_ip);
 
+    if env.cfg.service_type == ServiceType::NodePortLocal {
+        out.graph.npl_services.insert(key.clone());
+    }
     let mut protocols = BTreeSet::new();
     let mut rules = Vec::with_capacity(ports.len());
     let mut pool_keys = Vec::with_capacity(ports.len());

@@ -26,6 +26,8 @@ struct Report<'g> {
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     se_group_labels: &'g BTreeSet<String>,
     status: BTreeMap<String, &'g Vec<LbStatus>>,
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    npl_services: BTreeSet<String>,
     diagnostics: &'g [Diagnostic],
 }
 
@@ -55,6 +57,7 @@ pub fn to_yaml(graph: &AviGraph, diagnostics: &[Diagnostic]) -> String {
             .iter()
             .map(|(k, v): (&ObjectKey, _)| (k.to_string(), v))
             .collect(),
+        npl_services: graph.npl_services.iter().map(ToString::to_string).collect(),
         diagnostics,
     };
     // Only strings, maps and sequences: serialisation cannot fail.

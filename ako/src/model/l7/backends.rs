@@ -47,7 +47,13 @@ pub fn resolve<'s>(
             ));
             Vec::new()
         }
-        Some(svc) => servers(env, out, state, key, path, svc, sel),
+        Some(svc) => {
+            if env.cfg.service_type == ServiceType::NodePortLocal {
+                let svc_key = ObjectKey::new(Kind::Service, &key.namespace, svc_name);
+                out.graph.npl_services.insert(svc_key);
+            }
+            servers(env, out, state, key, path, svc, sel)
+        }
     };
     Backend {
         svc: svc_name,
@@ -111,6 +117,42 @@ fn servers<'s>(
             Vec::new()
         }
     }
+}
+
+/// NodePortLocal mode takes only ClusterIP Ingress backends (F22): any other type is
+/// reported on `key` and the path skipped (`false`). A missing Service passes here
+/// and is reported by [`resolve`].
+pub fn npl_backend_ok(
+    env: &Env<'_>,
+    out: &mut Out,
+    state: &ClusterState,
+    key: &ObjectKey,
+    path: &str,
+    svc_name: &str,
+) -> bool {
+    if env.cfg.service_type != ServiceType::NodePortLocal {
+        return true;
+    }
+    let Some(svc) = state.get::<Service>(&key.namespace, svc_name) else {
+        return true;
+    };
+    let svc_type = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.type_.as_deref())
+        .unwrap_or("ClusterIP");
+    if svc_type == "ClusterIP" {
+        return true;
+    }
+    out.diag(Diagnostic::error(
+        key,
+        "BackendServiceNotClusterIP",
+        format!(
+            "path {path}: backend Service {}/{svc_name} is {svc_type}; NodePortLocal mode takes only ClusterIP backends, the path is not synced",
+            key.namespace
+        ),
+    ));
+    false
 }
 
 /// A Route's `targetPort`: the Service port with that target (number) or name.

@@ -156,6 +156,9 @@ fn path_route<'s>(
         ));
         return None;
     };
+    if !backends::npl_backend_ok(env, out, state, key, path, &svc_ref.name) {
+        return None;
+    }
     let port = svc_ref.port.as_ref();
     let sel = PortSel::Ingress(
         port.and_then(|p| p.number),
