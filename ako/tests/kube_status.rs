@@ -328,3 +328,54 @@ async fn a_rejected_route_says_why_and_a_route_out_of_scope_loses_our_entry() {
     let status = routes.get("web").await.unwrap().status.unwrap();
     assert!(status.ingress.is_empty(), "{status:?}");
 }
+
+#[tokio::test]
+async fn npl_services_are_annotated_once_and_the_annotation_stays() {
+    let (sim, ing, key, state, mut writer, _tx) = one_service(true).await;
+    let c = sim.client();
+    let annotation = |svc: Service| {
+        svc.metadata
+            .annotations
+            .unwrap_or_default()
+            .get(ako::kube::NPL_ENABLED)
+            .cloned()
+    };
+    let api = Api::<Service>::namespaced(c.clone(), "default");
+    let mut graph = AviGraph::default();
+    assert_eq!(
+        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        0
+    );
+    assert_eq!(annotation(api.get("web").await.unwrap()), None);
+
+    graph.npl_services.insert(key.clone());
+    assert_eq!(
+        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        1
+    );
+    assert_eq!(
+        annotation(api.get("web").await.unwrap()).as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        0,
+        "no rewrite while the watch has not delivered our write"
+    );
+    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    assert_eq!(
+        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        0
+    );
+
+    // No longer needed (e.g. cleanup, F23): the annotation is left in place.
+    graph.npl_services.clear();
+    assert_eq!(
+        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        0
+    );
+    assert_eq!(
+        annotation(api.get("web").await.unwrap()).as_deref(),
+        Some("true")
+    );
+}
