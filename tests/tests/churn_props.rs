@@ -9,6 +9,8 @@
 //! failure message names the file. `PROPTEST_CASES` sets the number of cases (64 when
 //! unset); `CHURN_MAX_LEN` the longest sequence (12).
 
+#[path = "churn_props/foreign.rs"]
+mod foreign;
 #[path = "churn_props/harness.rs"]
 mod harness;
 #[path = "churn_props/invariants.rs"]

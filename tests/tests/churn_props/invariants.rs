@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ako::avi::{AviClient, AviClientConfig, Credentials, PatchOp, RateLimit};
+use ako::avi::{AviClient, AviClientConfig, Credentials, RateLimit};
 use ako::config::{AkoConfig, ConfigSources};
 use ako::model::{AviGraph, ClusterState, DEFAULT_VRF, MAX_FQDNS_PER_VS};
 use ako::sync::{AviCache, InfraScope, diff};
@@ -29,34 +29,9 @@ use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use kube::api::{Api, ListParams};
 use serde_json::{Value, json};
 
+use super::foreign;
 use super::harness::{CLUSTER, INSTANCES, SHARD_COUNT, World, configmap_data};
 use super::machine::{RefState, Transition};
-
-/// Objects of other clusters seeded at the start of every case (also written into
-/// regression scenarios as `avi_apply` steps).
-pub fn foreign_seed() -> Vec<(&'static str, &'static str, Value)> {
-    let marker = |c: &str| json!([{"key": "clustername", "values": [c]}]);
-    vec![
-        (
-            "pool",
-            "c1-b--team-a-svc1-TCP-80",
-            json!({"created_by": "ako-c1-b", "markers": marker("c1-b")}),
-        ),
-        (
-            "pool",
-            "c1--foreign-pool",
-            json!({"created_by": "ako-c1x", "markers": marker("c1x")}),
-        ),
-    ]
-}
-
-/// A static route of cluster `c1-b` in the `global` VRF.
-pub fn foreign_route() -> Value {
-    json!({"route_id": "c1-b-worker-1-0",
-        "prefix": {"ip_addr": {"addr": "10.96.1.0", "type": "V4"}, "mask": 24},
-        "next_hop": {"addr": "192.168.9.1", "type": "V4"},
-        "labels": [{"key": "clustername", "value": "c1-b"}]})
-}
 
 pub struct Checker {
     client: AviClient,
@@ -166,37 +141,11 @@ impl Checker {
             burst: 10_000,
         };
         let client = AviClient::new(c).map_err(msg)?;
-        for (ty, name, fields) in foreign_seed() {
-            let mut body = fields;
-            body["name"] = Value::from(name);
-            let _: Value = client.create(ty, &body).await.map_err(msg)?;
-        }
-        let vrf: Value = client
-            .get_by_name("vrfcontext", DEFAULT_VRF)
-            .await
-            .map_err(msg)?
-            .ok_or("no global VRF")?;
-        let uuid = vrf["uuid"].as_str().unwrap_or_default().to_owned();
-        let _: Value = client
-            .patch(
-                "vrfcontext",
-                &uuid,
-                PatchOp::Add,
-                &json!({"static_routes": [foreign_route()]}),
-            )
-            .await
-            .map_err(msg)?;
+        let foreign = foreign::seed(&client, world).await?;
         let config = ConfigSources::new()
             .configmap(&configmap_data(&world.avi.url()))
             .build()
             .map_err(msg)?;
-        let foreign = world
-            .avi
-            .store()
-            .iter()
-            .filter(|o| foreign_seed().iter().any(|(_, n, _)| *n == &*o.name))
-            .map(|o| (o.uuid.to_string(), Value::Object(o.body())))
-            .collect();
         Ok(Checker {
             client,
             config,
@@ -227,7 +176,7 @@ impl Checker {
         self.no_delete_while_wanted(&writes, &wanted)?;
         one_writer(world, &writes, t).await?;
         self.model_equals_avi(world, &graph, &wanted).await?;
-        self.foreign_untouched(world)?;
+        foreign::untouched(world, &self.foreign)?;
         let placement = self.placement_holds(world, state)?;
         self.placement = placement;
         self.wanted = wanted;
@@ -280,39 +229,6 @@ impl Checker {
             return Err(format!(
                 "invariant 1: Avi bodies differ from model::build; sync would still do: {}",
                 ops.join("; ")
-            ));
-        }
-        Ok(())
-    }
-
-    /// 2 (other clusters).
-    fn foreign_untouched(&self, world: &World) -> Result<(), String> {
-        let store = world.avi.store();
-        for (uuid, body) in &self.foreign {
-            match store.iter().find(|o| &*o.uuid == uuid) {
-                Some(o) if &Value::Object(o.body()) == body => {}
-                Some(o) => {
-                    return Err(format!(
-                        "invariant 2: foreign {}/{} changed: {} -> {}",
-                        o.type_path(),
-                        o.name,
-                        body,
-                        Value::Object(o.body())
-                    ));
-                }
-                None => return Err(format!("invariant 2: foreign object {body} is gone")),
-            }
-        }
-        let route = foreign_route();
-        let vrf = store
-            .of_type("vrfcontext")
-            .find(|o| &*o.name == DEFAULT_VRF)
-            .map(|o| Value::Object(o.body()))
-            .unwrap_or_default();
-        let routes = vrf["static_routes"].as_array().cloned().unwrap_or_default();
-        if !routes.contains(&route) {
-            return Err(format!(
-                "invariant 2: c1-b's static route changed or gone; routes now {routes:?}"
             ));
         }
         Ok(())

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use ako_tests::scenario::Scenario;
 use serde_json::{Value, json};
 
+use super::foreign::{foreign_route, foreign_seed};
 use super::harness::{CLUSTER, SHARD_SIZE};
-use super::invariants::{foreign_route, foreign_seed};
 use super::machine::{ChurnMachine, FaultEffect, RefState, SCOPE_LABEL, Transition};
 use super::objects::kube_change;
 use proptest_state_machine::ReferenceStateMachine;
