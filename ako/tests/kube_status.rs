@@ -2,7 +2,8 @@
 //! status is written once and not rewritten while unchanged, follows VIP changes, is
 //! cleared when an object leaves scope without touching other controllers' addresses
 //! (B15), is never written by a passive instance (B14); Route status keeps other
-//! routers' entries.
+//! routers' entries; addresses observed before their VsVip is deleted are still
+//! recognised as ours; NodePortLocal Services are annotated once (F22).
 
 mod kube_support;
 
@@ -378,4 +379,26 @@ async fn npl_services_are_annotated_once_and_the_annotation_stays() {
         annotation(api.get("web").await.unwrap()).as_deref(),
         Some("true")
     );
+}
+
+#[tokio::test]
+async fn addresses_observed_before_their_vsvip_is_deleted_are_cleared() {
+    let (sim, ing, key, _, mut writer, tx) = one_service(true).await;
+    let c = sim.client();
+    set_lb(&c, &key, &["10.0.0.5", "1.2.3.4"]).await;
+    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    // Out of scope, and its VsVip already deleted when status is written.
+    let graph = AviGraph::default();
+    let mut fresh = StatusWriter::new(c.clone(), "c1", tx.subscribe());
+    assert_eq!(
+        fresh.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        0
+    );
+
+    writer.observe(&vips(&[("c1--default-web", "10.0.0.5")]));
+    assert_eq!(
+        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        1
+    );
+    assert_eq!(lb_json(&c, &key).await, json!([{"ip": "1.2.3.4"}]));
 }

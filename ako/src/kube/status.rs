@@ -72,6 +72,14 @@ impl StatusWriter {
         }
     }
 
+    /// Remembers `vips` as this cluster's addresses. Call it with the Avi cache's
+    /// VsVips before a sync that may delete some: after a restart the first round
+    /// deletes an out-of-scope object's VsVip before any status pass, and its
+    /// address would otherwise never be recognised as ours (B15).
+    pub fn observe(&mut self, vips: &Vips) {
+        self.ours.extend(vips.values().flatten().cloned());
+    }
+
     /// One pass over every Service, Ingress, Route and AKO CRD in `state`. `vips`
     /// maps each VsVip name to its observed addresses (the sync layer's view).
     pub async fn sync(
@@ -84,7 +92,7 @@ impl StatusWriter {
         if !*self.leader.borrow() {
             return StatusReport::default();
         }
-        self.ours.extend(vips.values().flatten().cloned());
+        self.observe(vips);
         let mut diags: DiagIndex = BTreeMap::new();
         for d in diagnostics {
             diags.entry(&d.object).or_default().push(d);
@@ -125,7 +133,7 @@ impl StatusWriter {
         if !*self.leader.borrow() {
             return Ok(StatusReport::default());
         }
-        self.ours.extend(vips.values().flatten().cloned());
+        self.observe(vips);
         let mut jobs = Vec::new();
         for ns in namespaces {
             for svc in list::<Service>(&self.client, ns).await? {
