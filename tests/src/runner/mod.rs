@@ -10,6 +10,7 @@
 
 mod actions;
 mod avi_admin;
+mod avi_faults;
 mod coalesce;
 mod configmap;
 mod differential;
