@@ -19,7 +19,7 @@ mod retry;
 
 pub use cache::{AviCache, InfraScope, Observed};
 pub use exec::StepError;
-pub use owner::owns;
+pub use owner::{labelled_cluster, owns};
 pub use plan::{Op, Plan, Step, StepKey, diff};
 pub use report::PlanReport;
 pub use retry::{DEFAULT_OBJECT_BACKOFF, Failing, RetryBook};
