@@ -9,12 +9,14 @@
 //! independent, so tests and the scenario runner start and stop them in-process.
 //!
 //! Modules: `avi_side` (client, login, inventory), `runner` (the loop and its waits),
-//! `round` (one build → sync → status pass, deleteConfig), `status` (what is published).
+//! `round` (one build → sync → status pass, deleteConfig), `status` (what is published),
+//! `validate` (the cloud and SE group the settings name, before the first round).
 
 mod avi_side;
 mod round;
 mod runner;
 mod status;
+mod validate;
 
 use std::sync::Arc;
 use std::time::Duration;

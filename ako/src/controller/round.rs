@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use k8s_openapi::api::core::v1::ObjectReference;
 use serde_json::Value;
 use tokio::time::Instant;
 
@@ -16,7 +17,7 @@ use super::runner::Runner;
 use super::status::Phase;
 use crate::config::AkoConfig;
 use crate::kube::lifecycle::{self, DeletionStatus};
-use crate::kube::{KubeError, Leadership, StatusWriter};
+use crate::kube::{EventType, KubeError, Leadership, StatusWriter};
 use crate::model::{self, AviGraph, AviKind, ClusterState, Diagnostic};
 use crate::sync::{AviCache, PlanReport};
 
@@ -33,6 +34,8 @@ pub(super) struct RoundState {
     unsettled: u32,
     /// The deletion annotation as last read or written (`None` = unknown).
     deletion: Option<Option<DeletionStatus>>,
+    /// The last deleteConfig transition announced on this instance's Pod.
+    announced: Option<DeleteEvent>,
     status_writer: Option<StatusWriter>,
     /// Namespaces blocked since the last round: their status is cleared (B15).
     pub newly_blocked: BTreeSet<String>,
@@ -51,6 +54,7 @@ impl Default for RoundState {
             retry_at: None,
             unsettled: 0,
             deletion: None,
+            announced: None,
             status_writer: None,
             newly_blocked: BTreeSet::new(),
             se_groups: BTreeSet::new(),
@@ -86,6 +90,38 @@ impl RoundState {
     }
 }
 
+/// A deleteConfig transition, announced once as an Event on the AKO Pod (F1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DeleteEvent {
+    Set,
+    Done,
+    Unset,
+}
+
+impl DeleteEvent {
+    fn reason(self) -> &'static str {
+        match self {
+            DeleteEvent::Set => "AKODeleteConfigSet",
+            DeleteEvent::Done => "AKODeleteConfigDone",
+            DeleteEvent::Unset => "AKODeleteConfigUnset",
+        }
+    }
+
+    fn note(self, cluster: &str) -> String {
+        match self {
+            DeleteEvent::Set => {
+                format!("deleteConfig set: deleting every Avi object of cluster {cluster}")
+            }
+            DeleteEvent::Done => {
+                format!("deleteConfig: every Avi object of cluster {cluster} is deleted")
+            }
+            DeleteEvent::Unset => {
+                format!("deleteConfig unset: Avi objects of cluster {cluster} are created again")
+            }
+        }
+    }
+}
+
 /// Observed addresses of every owned VsVip, for Kubernetes status.
 fn observed_vips(cache: &AviCache) -> BTreeMap<String, Vec<String>> {
     let addr = |v: &Value, field: &str| {
@@ -112,32 +148,33 @@ fn observed_vips(cache: &AviCache) -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
-/// Writes the deletion annotation unless it already has `want` (`None` removes it).
-/// A missing StatefulSet (AKO run outside its chart) is noted, not an error.
+/// Writes the deletion annotation unless it already has `want` (`None` removes it);
+/// true when it changed. A missing StatefulSet (AKO run outside its chart) is noted,
+/// not an error.
 async fn mark_deletion(
     kube: &kube::Client,
     namespace: &str,
     known: &mut Option<Option<DeletionStatus>>,
     want: Option<DeletionStatus>,
-) -> Result<(), KubeError> {
+) -> Result<bool, KubeError> {
     if known.is_none() {
         match lifecycle::deletion_status(kube, namespace).await {
             Ok(now) => *known = Some(now),
             Err(KubeError::NotFound { object, .. }) => {
                 tracing::warn!(key = %object, "no StatefulSet to carry the deletion status");
                 *known = Some(want);
-                return Ok(());
+                return Ok(false);
             }
             Err(e) => return Err(e),
         }
     }
     if *known == Some(want) {
-        return Ok(());
+        return Ok(false);
     }
     *known = None;
     lifecycle::set_deletion_status(kube, namespace, want).await?;
     *known = Some(want);
-    Ok(())
+    Ok(true)
 }
 
 impl Runner {
@@ -264,13 +301,37 @@ impl Runner {
         self.reporter.report(state, diags, cfg.enable_events).await;
         let budget = self.options.round_budget;
         let (phase, report) = if cfg.delete_config {
-            self.delete_round(graph).await
+            if !matches!(
+                self.round.announced,
+                Some(DeleteEvent::Set | DeleteEvent::Done)
+            ) {
+                self.announce_deletion(cfg, DeleteEvent::Set).await;
+            }
+            let (phase, report) = self.delete_round(graph).await;
+            if phase == Phase::Deleted && self.round.announced != Some(DeleteEvent::Done) {
+                self.announce_deletion(cfg, DeleteEvent::Done).await;
+            }
+            (phase, report)
         } else {
-            if let Err(error) =
-                mark_deletion(&self.kube, &self.namespace, &mut self.round.deletion, None).await
-            {
+            let cleared =
+                mark_deletion(&self.kube, &self.namespace, &mut self.round.deletion, None).await;
+            if let Err(error) = &cleared {
                 tracing::warn!(%error, "deletion status not cleared");
             }
+            // Unset after a deletion this instance saw, or one a predecessor marked.
+            let was_deleting = matches!(
+                self.round.announced,
+                Some(DeleteEvent::Set | DeleteEvent::Done)
+            );
+            if was_deleting || matches!(cleared, Ok(true)) {
+                self.announce_deletion(cfg, DeleteEvent::Unset).await;
+            }
+            let Some(avi) = self.avi.as_mut() else {
+                return (
+                    Phase::WaitingForAvi("not connected".into()),
+                    PlanReport::default(),
+                );
+            };
             let report = avi.syncer.sync_within(graph, true, budget).await;
             let phase = if report.is_converged() {
                 Phase::Converged
@@ -281,6 +342,26 @@ impl Runner {
         };
         self.write_status(state, graph, diags).await;
         (phase, report)
+    }
+
+    /// One deleteConfig transition: an Event on this instance's Pod (leader only, as
+    /// rounds that write are; `enableEvents` respected), remembered either way.
+    async fn announce_deletion(&mut self, cfg: &AkoConfig, event: DeleteEvent) {
+        self.round.announced = Some(event);
+        tracing::info!(cluster = %cfg.cluster_name, reason = event.reason(), "{}", event.note(&cfg.cluster_name));
+        if !cfg.enable_events {
+            return;
+        }
+        let pod = ObjectReference {
+            api_version: Some("v1".into()),
+            kind: Some("Pod".into()),
+            namespace: Some(self.namespace.clone()),
+            name: Some(self.identity.clone()),
+            ..Default::default()
+        };
+        let note = event.note(&cfg.cluster_name);
+        self.announce(&pod, EventType::Normal, event.reason(), &note)
+            .await;
     }
 
     /// deleteConfig: `Started`, delete every owned object (the model's graph is empty:
@@ -310,7 +391,7 @@ impl Runner {
             }
         }
         match mark_deletion(kube, ns, known, Some(DeletionStatus::Done)).await {
-            Ok(()) => (Phase::Deleted, report),
+            Ok(_) => (Phase::Deleted, report),
             Err(error) => {
                 tracing::warn!(%error, "deletion status Done not written; retrying");
                 (Phase::Deleting, report)

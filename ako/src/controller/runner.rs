@@ -9,12 +9,14 @@ use std::future::pending;
 use std::sync::Arc;
 use std::time::Duration;
 
+use k8s_openapi::api::core::v1::ObjectReference;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::avi_side::{AviSide, AviTarget, Connect};
 use super::round::RoundState;
 use super::status::{ControllerStatus, Phase};
+use super::validate::ValidationKey;
 use super::{ControllerDeps, ControllerOptions};
 use crate::config::{AkoConfig, ServiceType};
 use crate::http::Health;
@@ -82,6 +84,10 @@ pub(super) struct Runner {
     reported: Option<String>,
     /// The ConfigMap watch answered at least once (before that "not read yet" is no error).
     config_answered: bool,
+    /// Settings the Avi side was validated for with the current client (F18).
+    pub validated: Option<ValidationKey>,
+    /// Validation failure already reported (event + log) — once per distinct reason.
+    pub invalid_reported: Option<String>,
 }
 
 async fn changed<T>(rx: &mut watch::Receiver<T>) {
@@ -151,6 +157,8 @@ impl Runner {
             boot_failures: 0,
             reported: None,
             config_answered: false,
+            validated: None,
+            invalid_reported: None,
         }
     }
 
@@ -184,6 +192,12 @@ impl Runner {
             }
             if let Err(why) = self.ensure_avi(&cfg).await {
                 if !self.gate_failed(Phase::WaitingForAvi(why)).await {
+                    break;
+                }
+                continue;
+            }
+            if let Err(why) = self.ensure_valid(&cfg).await {
+                if !self.gate_failed(Phase::WaitingForSettings(why)).await {
                     break;
                 }
                 continue;
@@ -309,19 +323,32 @@ impl Runner {
         }
         self.reported = Some(why.to_owned());
         tracing::error!(namespace = %self.namespace, "sync paused: {why}");
-        let regarding = k8s_openapi::api::core::v1::ObjectReference {
+        let regarding = self.config_map_ref();
+        self.announce(&regarding, EventType::Warning, "SettingsUnavailable", why)
+            .await;
+    }
+
+    /// The `avi-k8s-config` ConfigMap, for Events about the settings.
+    pub fn config_map_ref(&self) -> ObjectReference {
+        ObjectReference {
             api_version: Some("v1".into()),
             kind: Some("ConfigMap".into()),
             namespace: Some(self.namespace.clone()),
             name: Some(crate::config::CONFIGMAP_NAME.into()),
             ..Default::default()
-        };
-        if let Err(error) = self
-            .events
-            .publish(&regarding, EventType::Warning, "SettingsUnavailable", why)
-            .await
-        {
-            tracing::warn!(%error, "event not published");
+        }
+    }
+
+    /// Publishes one Event; a failure is logged, never fatal.
+    pub async fn announce(
+        &self,
+        regarding: &ObjectReference,
+        type_: EventType,
+        reason: &str,
+        note: &str,
+    ) {
+        if let Err(error) = self.events.publish(regarding, type_, reason, note).await {
+            tracing::warn!(%error, reason, "event not published");
         }
     }
 
@@ -374,6 +401,7 @@ impl Runner {
         self.round
             .on_new_inventory(&cfg.cluster_name, &self.kube, &self.leadership);
         self.avi = Some(side);
+        self.validated = None;
         Ok(())
     }
 }
