@@ -332,6 +332,11 @@ impl Runner {
                     PlanReport::default(),
                 );
             };
+            // Remember our VIPs before this round may delete their VsVips, so the
+            // status of objects leaving scope is still recognised as ours (B15).
+            if let Some(w) = self.round.status_writer.as_mut() {
+                w.observe(&observed_vips(avi.syncer.cache()));
+            }
             let report = avi.syncer.sync_within(graph, true, budget).await;
             let phase = if report.is_converged() {
                 Phase::Converged

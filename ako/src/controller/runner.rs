@@ -360,7 +360,8 @@ impl Runner {
         }
         let newly_blocked: BTreeSet<String> = match &self.kube_side {
             Some(old) => key.blocked.difference(&old.key.blocked).cloned().collect(),
-            None => BTreeSet::new(),
+            // First start: every blocked namespace may still carry our status (B15).
+            None => key.blocked.clone(),
         };
         self.kube_side = None;
         let ingestion = Ingestion::start(self.kube.clone(), IngestConfig::from_config(cfg))
