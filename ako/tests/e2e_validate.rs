@@ -53,6 +53,15 @@ async fn warned(env: &Env, text: &str) -> bool {
         })
 }
 
+/// An operator's out-of-band edit of `obj_type/name` (whole-object PUT).
+async fn edit_avi(env: &Env, obj_type: &str, name: &str, edit: impl FnOnce(&mut Value)) {
+    let operator = env.operator();
+    let mut body: Value = operator.get_by_name(obj_type, name).await.unwrap().unwrap();
+    edit(&mut body);
+    let uuid = body["uuid"].as_str().unwrap().to_owned();
+    let _: Value = operator.put(obj_type, &uuid, &body).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_cloud_is_reported_and_a_settings_fix_recovers() {
     let env = Env::new("c1").await;
@@ -75,15 +84,10 @@ async fn unknown_cloud_is_reported_and_a_settings_fix_recovers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cloud_without_ipam_is_reported() {
     let env = Env::new("c1").await;
-    let operator = env.operator();
-    let mut cloud: Value = operator
-        .get_by_name("cloud", "Default-Cloud")
-        .await
-        .unwrap()
-        .unwrap();
-    cloud["ipam_provider_ref"] = Value::Null;
-    let uuid = cloud["uuid"].as_str().unwrap().to_owned();
-    let _: Value = operator.put("cloud", &uuid, &cloud).await.unwrap();
+    edit_avi(&env, "cloud", "Default-Cloud", |c| {
+        c["ipam_provider_ref"] = Value::Null
+    })
+    .await;
     apply_sample(&env).await;
     let ctl = env.start("ako-0");
     invalid(&ctl, "ipam_provider_ref").await;
@@ -95,18 +99,10 @@ async fn cloud_without_ipam_is_reported() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn se_group_of_another_cluster_is_left_alone() {
     let env = Env::new("c1").await;
-    let operator = env.operator();
-    let mut seg: Value = operator
-        .get_by_name("serviceenginegroup", "Default-Group")
-        .await
-        .unwrap()
-        .unwrap();
-    seg["labels"] = serde_json::json!([{"key": "clustername", "value": "c2"}]);
-    let uuid = seg["uuid"].as_str().unwrap().to_owned();
-    let _: Value = operator
-        .put("serviceenginegroup", &uuid, &seg)
-        .await
-        .unwrap();
+    edit_avi(&env, "serviceenginegroup", "Default-Group", |s| {
+        s["labels"] = serde_json::json!([{"key": "clustername", "value": "c2"}])
+    })
+    .await;
     apply_sample(&env).await;
     let ctl = env.start("ako-0");
     invalid(&ctl, "labels does not match with cluster name").await;
