@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::coalesce::CoalesceFault;
 use super::kube_layer::{KubeErrorFault, plural};
@@ -14,7 +14,7 @@ use super::report::UNSUPPORTED;
 use super::world::{World, instance_name};
 use crate::scenario::{
     AviFault, AviType, Capture, Cli, Delete, Instance, KubeFault, Patch, SettingsChange,
-    Subresource, value_at,
+    Subresource, fill_captures, value_at,
 };
 
 /// Simulated time runs this many times faster than the wall clock: the fast
@@ -42,6 +42,12 @@ fn e(x: impl std::fmt::Display) -> String {
 }
 
 impl World {
+    /// `{$capture: id}` placeholders in what a step writes, replaced by the values.
+    pub fn fill(&self, v: &mut Map<String, Value>) -> Result<(), String> {
+        v.values_mut()
+            .try_for_each(|x| fill_captures(x, &self.captures))
+    }
+
     pub async fn apply(&mut self, objects: Vec<crate::scenario::KubeObject>) -> StepResult {
         let mut names = Vec::new();
         for o in objects {
@@ -78,7 +84,9 @@ impl World {
     pub async fn patch(&mut self, p: &Patch) -> StepResult {
         self.last_scope_change = self.mark();
         let status = p.subresource == Some(Subresource::Status);
-        let patch = Value::Object(p.patch.clone());
+        let mut patch = p.patch.clone();
+        self.fill(&mut patch)?;
+        let patch = Value::Object(patch);
         kube_ops::patch(
             &self.kube,
             &p.object,
@@ -303,8 +311,10 @@ impl World {
     pub async fn avi_apply(&mut self, a: &crate::scenario::AviApply) -> StepResult {
         let tenant = a.tenant.clone().unwrap_or_else(|| self.tenant());
         let ty = avi_type_name(a.avi_type);
+        let mut fields = a.fields.clone();
+        self.fill(&mut fields)?;
         self.admin
-            .apply(&ty, &a.name, &tenant, &a.fields)
+            .apply(&ty, &a.name, &tenant, a.uuid.as_deref(), &fields)
             .await
             .map_err(e)?;
         Ok(format!("out-of-band edit of {ty}/{}", a.name))

@@ -1,6 +1,7 @@
 //! The runner's own Avi client, straight to the controller (never through the proxy,
 //! so its calls are not controller calls): reads for assertions and snapshots, and
-//! the out-of-band edits of `avi_apply` / `avi_delete`. Plain REST with a session.
+//! the out-of-band edits of `avi_apply` (a chosen uuid goes in the `Slug` header) /
+//! `avi_delete`. Plain REST with a session.
 
 use serde_json::{Map, Value, json};
 
@@ -109,6 +110,18 @@ impl AviAdmin {
         tenant: &str,
         body: Option<&Value>,
     ) -> Result<(u16, Value), AviAdminError> {
+        self.call_with(method, path, tenant, body, None).await
+    }
+
+    /// A call, with the `Slug` header (the uuid a POST creates) when `slug` is given.
+    async fn call_with(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        tenant: &str,
+        body: Option<&Value>,
+        slug: Option<&str>,
+    ) -> Result<(u16, Value), AviAdminError> {
         for attempt in 0..2 {
             let s = self.login().await?;
             let url = if path.starts_with("http") {
@@ -127,6 +140,9 @@ impl AviAdmin {
                 .header("x-avi-tenant", tenant);
             if let Some(b) = body {
                 req = req.json(b);
+            }
+            if let Some(uuid) = slug {
+                req = req.header("slug", uuid);
             }
             let what = || format!("{method} {path}");
             let resp = req.send().await.map_err(|source| AviAdminError::Http {
@@ -194,18 +210,28 @@ impl AviAdmin {
             .cloned())
     }
 
-    /// Creates `ty/name` with `fields` as body, or merge-patches the existing object.
+    /// Creates `ty/name` with `fields` as body (with `uuid` as its uuid when given), or
+    /// merge-patches the existing object, which must then have that uuid.
     pub async fn apply(
         &self,
         ty: &str,
         name: &str,
         tenant: &str,
+        uuid: Option<&str>,
         fields: &Map<String, Value>,
     ) -> Result<(), AviAdminError> {
         match self.get(ty, name, tenant).await? {
             Some(mut existing) => {
                 merge(&mut existing, &Value::Object(fields.clone()));
-                let uuid = existing["uuid"].as_str().unwrap_or_default().to_owned();
+                let found = existing["uuid"].as_str().unwrap_or_default().to_owned();
+                if let Some(want) = uuid.filter(|u| *u != found) {
+                    return Err(AviAdminError::Status {
+                        what: format!("update {ty}/{name}"),
+                        status: 409,
+                        body: format!("exists with uuid {found:?}, not {want:?}"),
+                    });
+                }
+                let uuid = found;
                 let r = self
                     .call(
                         reqwest::Method::PUT,
@@ -220,11 +246,12 @@ impl AviAdmin {
                 let mut body = fields.clone();
                 body.insert("name".into(), Value::from(name));
                 let r = self
-                    .call(
+                    .call_with(
                         reqwest::Method::POST,
                         &format!("/api/{ty}"),
                         tenant,
                         Some(&Value::Object(body)),
+                        uuid,
                     )
                     .await?;
                 Self::ok(&format!("create {ty}/{name}"), r).map(drop)

@@ -237,9 +237,12 @@ impl World {
     async fn act(&mut self, kind: &StepKind) -> Result<String, String> {
         match kind {
             StepKind::Apply(m) => {
-                let objs = m
+                let mut objs = m
                     .objects(self.scenario.base_dir())
                     .map_err(|e| e.to_string())?;
+                for o in &mut objs {
+                    self.fill(&mut o.0)?;
+                }
                 self.apply(objs).await
             }
             StepKind::Delete(d) => self.delete(d).await,

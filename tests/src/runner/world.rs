@@ -241,7 +241,7 @@ impl World {
             .is_none()
         {
             self.admin
-                .apply("healthmonitor", "System-SCTP", "admin", &body)
+                .apply("healthmonitor", "System-SCTP", "admin", None, &body)
                 .await
                 .map_err(msg)?;
         }

@@ -43,7 +43,7 @@ pub struct Patch {
     /// `status` patches the status subresource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subresource: Option<Subresource>,
-    /// The merge patch; `null` removes a key.
+    /// The merge patch; `null` removes a key; `{$capture: id}` stands for a captured value.
     pub patch: Map<String, Value>,
 }
 
@@ -141,6 +141,11 @@ pub struct AviApply {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
+    /// The uuid a created object gets (sent as the `Slug` header, like the Python
+    /// SDK's `force_uuid`); an existing object with another uuid fails the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// Body or merge patch; `{$capture: id}` stands for a captured value.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub fields: Map<String, Value>,
 }

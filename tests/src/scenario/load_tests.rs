@@ -142,7 +142,7 @@ fn invalid(text: &str) -> (String, String) {
 #[test]
 fn load_time_rules_bite() {
     let steps = |s: &str| format!("{HEAD}steps:\n{s}");
-    let cases: [(String, &str, &str); 13] = [
+    let cases: [(String, &str, &str); 17] = [
         (format!("{HEAD}autostart: false\nsteps: [{{restart: {{}}}}]\n"), "scenario", "`start` step"),
         (format!("{HEAD}pending: true\nsteps: [{{restart: {{}}}}]\n"), "scenario", "pending_reason"),
         ("name: other\ndescription: d\ncovers: [F2]\nsettings: {clusterName: c1}\nsteps: [{restart: {}}]\n".into(), "scenario", "file name"),
@@ -155,6 +155,10 @@ fn load_time_rules_bite() {
         (steps("  - avi_fault: {error: 200}\n"), "steps[0]", "400-599"),
         (steps("  - label: a\n    restart: {}\n  - label: a\n    restart: {}\n"), "steps[1] (label \"a\")", "twice"),
         (steps("  - expect_avi: [{type: vsvip, name: v, fields: {vip: {$capture: ip}}}]\n"), "steps[0]", "capture"),
+        (steps("  - apply: [{apiVersion: v1, kind: ConfigMap, metadata: {name: m}, data: {k: {$capture: u}}}]\n"), "steps[0]", "`$capture: u`"),
+        (steps("  - patch: {object: Node/n, patch: {spec: {podCIDR: {$capture: c}}}}\n"), "steps[0]", "`$capture: c`"),
+        (steps("  - avi_apply: {type: pool, name: p, fields: {cloud_ref: {$capture: u}}}\n  - capture: {as: u, avi: {type: cloud, name: c}, path: uuid}\n"), "steps[0]", "no earlier `capture`"),
+        (steps("  - avi_apply: {type: network, name: n, uuid: ''}\n"), "steps[0]", "`uuid` is empty"),
         (steps("  - differential:\n      a: [{restart: {}}]\n      b: [{differential: {a: [{restart: {}}], b: [{restart: {}}]}}]\n"), "steps[0].differential.b[0]", "nest"),
     ];
     for (text, at, needle) in cases {
@@ -162,6 +166,18 @@ fn load_time_rules_bite() {
         assert_eq!(got_at, at, "{text}\n{msg}");
         assert!(msg.contains(needle), "{text}\n{msg}");
     }
+}
+
+#[test]
+fn captures_may_feed_later_writes() {
+    let s = parse(&format!(
+        "{HEAD}steps:\n  - avi_apply: {{type: network, name: n, uuid: network-1}}\n  - capture: {{as: u, avi: {{type: network, name: n}}, path: uuid}}\n  - apply: {{yaml: \"apiVersion: v1\\nkind: ConfigMap\\nmetadata: {{name: m}}\\ndata: {{k: {{$capture: u}}}}\\n\"}}\n  - patch: {{object: ConfigMap/default/m, patch: {{data: {{k: {{$capture: u}}}}}}}}\n"
+    ))
+    .unwrap();
+    let StepKind::AviApply(a) = &s.steps[0].kind else {
+        panic!()
+    };
+    assert_eq!(a.uuid.as_deref(), Some("network-1"));
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod duration;
 mod error;
 mod expect;
 mod faults;
+mod fill;
 mod load;
 #[cfg(test)]
 mod load_tests;
@@ -47,6 +48,7 @@ pub use expect::{
     ExpectReady, ExpectShard, ExpectStarts, ExpectStatus, MarkerFilter, Presence, Since, WriteVerb,
 };
 pub use faults::{AviFault, FaultLife, HttpVerb, KubeFault, KubeVerb};
+pub use fill::{capture_reads, fill_captures};
 pub use load::discover;
 pub use manifest::{KubeObject, Manifests, load_manifest_file};
 pub use objref::ObjectRef;

@@ -1,12 +1,17 @@
 //! Load-time rules that the YAML shape alone cannot express (scenarios/README.md,
 //! "Rules"): header consistency, unique labels and what `since`/`until`/`$capture`
-//! refer to, one effect per fault, and that referenced manifest files exist and parse.
+//! (in patterns and in what `apply`/`patch`/`avi_apply` write) refer to, one effect
+//! per fault, and that referenced manifest files exist and parse.
 
 use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use serde_json::Value;
 
 use super::Scenario;
 use super::error::ScenarioError;
 use super::expect::Since;
+use super::fill::capture_reads;
 use super::manifest::load_manifest_file;
 use super::pattern::Pattern;
 use super::step::{Step, StepKind};
@@ -56,10 +61,12 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
         {
             return Err(fail(format!("snapshot {name:?} is taken twice")));
         }
+        let written = written_values(&step.kind, s.base_dir());
         let mut reads = Vec::new();
         patterns(&step.kind)
             .into_iter()
             .for_each(|p| p.captures(&mut reads));
+        written.iter().for_each(|v| capture_reads(v, &mut reads));
         if let Some(id) = reads.into_iter().find(|id| !captured.contains(id)) {
             return Err(fail(format!(
                 "`$capture: {id}` reads a value no earlier `capture` step stored"
@@ -224,6 +231,9 @@ fn kind(k: &StepKind, at: &str) -> Check {
             (Some(_), None) | (None, Some(_)) => Ok(()),
             _ => Err("give exactly one of `avi` or `kube`".into()),
         },
+        StepKind::AviApply(a) if a.uuid.as_deref().is_some_and(str::is_empty) => {
+            Err("`uuid` is empty".into())
+        }
         StepKind::Settings(c) if c.values.keys().is_empty() => Err("`values` sets no key".into()),
         StepKind::CrashBetweenWrites(0) => Err("crash_between_writes counts from 1".into()),
         StepKind::Cli(c) if c.args.is_empty() => Err("`args` is empty".into()),
@@ -282,6 +292,22 @@ fn kind(k: &StepKind, at: &str) -> Check {
             Err("snapshots inside a differential branch would be taken twice".into())
         }
         _ => Ok(()),
+    }
+}
+
+/// What a writing step sends, where `{$capture: id}` placeholders may be (a manifest
+/// file that does not load is reported by the file check).
+fn written_values(k: &StepKind, base_dir: &Path) -> Vec<Value> {
+    match k {
+        StepKind::Apply(m) => m
+            .objects(base_dir)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| Value::Object(o.0))
+            .collect(),
+        StepKind::Patch(p) => vec![Value::Object(p.patch.clone())],
+        StepKind::AviApply(a) => vec![Value::Object(a.fields.clone())],
+        _ => Vec::new(),
     }
 }
 
