@@ -1,7 +1,8 @@
 //! The objects of a fresh controller: tenant `admin`, `Default-Cloud`, vrfcontexts
 //! `global` and `management`, `Default-Group`, the System-* profiles and health
-//! monitors, and a VIP network with an internal IPAM profile on the cloud so VsVips
-//! get addresses. Everything goes through the normal write path, so seeds are valid.
+//! monitors, the `Default-TLS` protocol parser, and a VIP network with an internal
+//! IPAM profile on the cloud so VsVips get addresses. Everything goes through the
+//! normal write path, so seeds are valid.
 
 use serde_json::{Value, json};
 
@@ -98,6 +99,9 @@ pub fn seed(vip: &VipNetwork) -> Result<Store> {
         None,
         true,
     )?;
+    // The parser AKO's passthrough DataScript requires; the code is a stand-in.
+    let tls_parser = json!({"name": "Default-TLS", "parser_code": "-- TLS record parser", "description": "Default TLS protocol parser"});
+    create(&mut s, "protocolparser", tls_parser, None, true)?;
     for role in ["System-Admin", "Tenant-Admin"] {
         create(&mut s, "role", json!({"name": role}), None, true)?;
     }
@@ -198,5 +202,35 @@ mod tests {
                 .as_deref(),
             Some(&*c.uuid)
         );
+    }
+
+    /// AKO's passthrough DataScript names `Default-TLS`; a real controller ships it,
+    /// so a fresh simulator must resolve the ref (and refuse to delete the parser).
+    #[test]
+    fn default_tls_parser_resolves_for_datascripts() {
+        let s = seed(&Config::default().vip_network).unwrap();
+        let parser = schema::by_path("protocolparser").unwrap();
+        let tls = s.find(parser, "admin", "Default-TLS", None).unwrap();
+        assert!(tls.system);
+        let ds = json!({
+            "name": "ds",
+            "datascript": [{"evt": "VS_DATASCRIPT_EVT_L4_REQUEST", "script": "avi.l4.ds_done()"}],
+            "protocol_parser_refs": ["/api/protocolparser?name=Default-TLS"],
+        });
+        let Value::Object(ds) = ds else { panic!() };
+        let spec = schema::by_path("vsdatascriptset").unwrap();
+        let draft = write::build(
+            &s,
+            spec,
+            "admin",
+            ds,
+            None,
+            new_uuid("vsdatascriptset"),
+            true,
+        )
+        .unwrap();
+        let want = format!("/api/protocolparser/{}", tls.uuid);
+        let refs = draft.body.get("protocol_parser_refs").unwrap();
+        assert_eq!(refs, &json!([want]));
     }
 }

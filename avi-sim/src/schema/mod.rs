@@ -20,6 +20,7 @@ mod networkprofile;
 mod pkiprofile;
 mod pool;
 mod poolgroup;
+mod protocolparser;
 mod role;
 mod serviceenginegroup;
 mod sslkeyandcertificate;
@@ -166,6 +167,7 @@ pub static TYPES: &[&TypeSpec] = &[
     &pkiprofile::SPEC,
     &applicationpersistenceprofile::SPEC,
     &role::SPEC,
+    &protocolparser::SPEC,
 ];
 
 /// The newest `since` of any field of any type.
