@@ -1,4 +1,5 @@
 //! Scenario runner.
 
+pub mod k3s;
 pub mod runner;
 pub mod scenario;

@@ -1,0 +1,85 @@
+//! `scenario --k3s`. Without the `conformance` feature the flag fails with an error that
+//! names the feature. With it, a missing Docker engine fails with an error that names
+//! Docker (forced by a `DOCKER_HOST` that points nowhere, so it runs on any machine), and
+//! the suite plays against a real K3s API server. That last test is `#[ignore]`d because
+//! it needs a Docker engine (and the `rancher/k3s` image from Docker Hub), which this
+//! project's CI machines lack; where Docker is available run it with
+//! `cargo test -p ako-tests --features conformance --test k3s_mode -- --ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios")
+        .join(name)
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[cfg(not(feature = "conformance"))]
+#[test]
+fn k3s_without_the_conformance_feature_names_the_feature() {
+    let out = Command::new(env!("CARGO_BIN_EXE_scenario"))
+        .arg("--k3s")
+        .arg(scenario("faq/f04-insecure-pool-group.yaml"))
+        .output()
+        .expect("scenario runs");
+    assert!(!out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("built without the `conformance` feature"),
+        "{}",
+        text(&out)
+    );
+    assert!(out.stdout.is_empty(), "nothing played: {}", text(&out));
+}
+
+#[cfg(feature = "conformance")]
+#[test]
+fn k3s_without_docker_names_docker_and_its_address() {
+    let socket = "unix:///nonexistent/ako-tests/docker.sock";
+    let out = Command::new(env!("CARGO_BIN_EXE_scenario"))
+        .env("DOCKER_HOST", socket)
+        .arg("--k3s")
+        .arg(scenario("faq/f04-insecure-pool-group.yaml"))
+        .output()
+        .expect("scenario runs");
+    assert!(!out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--k3s needs a Docker engine and none answers"),
+        "{}",
+        text(&out)
+    );
+    assert!(stderr.contains(socket), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "nothing played: {}", text(&out));
+}
+
+#[cfg(feature = "conformance")]
+#[test]
+#[ignore = "needs a Docker engine; run with --ignored where Docker is available"]
+fn scenarios_play_against_k3s() {
+    // The scenarios tests/tests/external_mode.rs plays against kube-sim, in one run: one
+    // container serves them all, as it serves the whole suite.
+    let out = Command::new(env!("CARGO_BIN_EXE_scenario"))
+        .arg("--k3s")
+        .arg(scenario("faq/f04-insecure-pool-group.yaml"))
+        .arg(scenario("faq/f13-loadbalancer-backend.yaml"))
+        .arg(scenario("faq/f24-cluster-markers.yaml"))
+        .output()
+        .expect("scenario runs");
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("3 scenarios: 3 passed, 0 failed"),
+        "{}",
+        text(&out)
+    );
+}
