@@ -11,7 +11,7 @@ use k8s_fixtures::build::AKO_NAMESPACE;
 use k8s_openapi::api::coordination::v1::Lease;
 use kube::api::{Api, PostParams};
 
-use kube_support::{eventually, sim};
+use kube_support::{Logs, eventually, sim};
 
 fn cfg(identity: &str) -> LeaseConfig {
     LeaseConfig {
@@ -137,6 +137,29 @@ async fn a_leader_that_finds_another_holder_steps_down_at_its_next_renew() {
         assert!(!a.is_leader());
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test]
+async fn a_leader_that_steps_down_logs_that_it_is_passive() {
+    let (logs, _guard) = Logs::capture();
+    let sim = sim(vec![]).await;
+    let a = Leadership::start(sim.client(), cfg("ako-0"));
+    eventually("ako-0 leads", || a.is_leader()).await;
+    assert!(!logs.text().contains("passive"), "{}", logs.text());
+    steal(&sim.client(), "ako-1").await;
+    eventually("ako-0 steps down", || !a.is_leader()).await;
+    let text = logs.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("AKO is now passive"))
+        .unwrap_or_else(|| panic!("no passive line in:\n{text}"));
+    assert!(line.contains("identity=ako-0"), "{line}");
+    assert!(line.contains(LEASE_NAME), "{line}");
+    let lost = text.find("AKO lost the leadership").unwrap();
+    assert!(
+        lost < text.find("AKO is now passive").unwrap(),
+        "the reason comes first:\n{text}"
+    );
 }
 
 #[tokio::test]

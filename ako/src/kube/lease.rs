@@ -207,9 +207,16 @@ impl Inner {
         }
     }
 
+    /// Leader → passive. Status, events and the Avi fence read the flag, so writing
+    /// stops with this call; the log says so at the same moment (F27).
     fn step_down(&self, reason: &str) {
         if self.leader.send_replace(false) {
             tracing::warn!(key = %self.cfg.key(), identity = %self.cfg.identity, "AKO lost the leadership: {reason}");
+            tracing::warn!(
+                key = %self.cfg.key(),
+                identity = %self.cfg.identity,
+                "AKO is now passive: no Avi or Kubernetes writes until it holds the lease again"
+            );
         }
     }
 
