@@ -50,6 +50,12 @@ pub fn configmap(cluster: &str, avi: &avi_sim::Handle) -> build::AkoConfigBuilde
 impl Env {
     /// Simulators with AKO's objects installed for `cluster`.
     pub async fn new(cluster: &str) -> Env {
+        Env::with_openshift(cluster, false).await
+    }
+
+    /// Like [`Env::new`]; `openshift` makes kube-sim serve `route.openshift.io/v1`,
+    /// so AKO takes Routes (not Ingresses) as its L7 input.
+    pub async fn with_openshift(cluster: &str, openshift: bool) -> Env {
         // Logs on demand: RUST_LOG=ako=debug cargo test ...
         let filter = tracing_subscriber::EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
@@ -58,7 +64,10 @@ impl Env {
             .with_test_writer()
             .try_init();
         let avi = avi_sim::spawn(avi_sim::Config::default()).await.unwrap();
-        let mut cfg = kube_sim::Config::default();
+        let mut cfg = kube_sim::Config {
+            openshift,
+            ..kube_sim::Config::default()
+        };
         cfg.namespaces.push(AKO_NAMESPACE.to_owned());
         let kube = kube_sim::spawn_with(cfg).await.unwrap();
         kube_support::install_crds(&kube.client(), k8s_fixtures::crds::all_crds()).await;
