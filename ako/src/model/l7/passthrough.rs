@@ -1,7 +1,7 @@
 //! Passthrough shared VSes (F16, F17): `<cluster>--Shared-Passthrough-<n>` on 443
 //! with a DataScript that reads the TLS SNI and selects the host's pool group
-//! (unknown names are closed), and the `-insecure` companion on port 80 with the
-//! HTTP→HTTPS redirect for the hosts whose Route asks for it.
+//! (unknown names are closed), and, while some host's Route asks for it, the
+//! `-insecure` companion on port 80 with the HTTP→HTTPS redirect for those hosts.
 
 use super::datascript;
 use super::switching::{self, add_status};
@@ -142,6 +142,18 @@ pub fn parent(
     ];
     out.insert(AviKind::VirtualService, json(&secure), vs.to_owned(), refs);
 
+    out.graph.shared_parents.insert(vs.to_owned());
+    // The port-80 companion exists only while some host asks for the redirect:
+    // with `None` nothing listens on 80 for passthrough hosts (F17).
+    if redirect_hosts.is_empty() {
+        return;
+    }
+    let redirect = switching::redirect_policy(
+        env,
+        out,
+        naming::shared_redirect_policy(&insecure_vs),
+        redirect_hosts,
+    );
     let mut insecure = wire::VirtualService::new(
         env.common(AviKind::VirtualService, &insecure_vs, &[]),
         &infra.seg_ref,
@@ -151,26 +163,14 @@ pub fn parent(
     insecure.services = vec![service(80, false)];
     insecure.application_profile_ref = avi_ref("applicationprofile", "System-HTTP");
     insecure.network_profile_ref = Some(avi_ref("networkprofile", "System-TCP-Proxy"));
-    let mut refs = vec![vsvip_key];
-    if !redirect_hosts.is_empty() {
-        let redirect = switching::redirect_policy(
-            env,
-            out,
-            naming::shared_redirect_policy(&insecure_vs),
-            redirect_hosts,
-        );
-        insecure.http_policies = vec![wire::HttpPolicies {
-            index: 0,
-            http_policy_set_ref: redirect.to_ref(),
-        }];
-        refs.push(redirect);
-    }
+    insecure.http_policies = vec![wire::HttpPolicies {
+        index: 0,
+        http_policy_set_ref: redirect.to_ref(),
+    }];
     out.insert(
         AviKind::VirtualService,
         json(&insecure),
-        insecure_vs.clone(),
-        refs,
+        insecure_vs,
+        vec![vsvip_key, redirect],
     );
-    out.graph.shared_parents.insert(vs.to_owned());
-    out.graph.shared_parents.insert(insecure_vs);
 }

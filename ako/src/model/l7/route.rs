@@ -119,7 +119,21 @@ fn one<'s>(
             )
         }
         Some(tls) if tls.termination == "passthrough" => {
-            let redirect = tls.insecure_edge_termination_policy.as_deref() == Some("Redirect");
+            let redirect = match tls.insecure_edge_termination_policy.as_deref() {
+                None | Some("" | "None") => false,
+                Some("Redirect") => true,
+                Some(other) => {
+                    // Nothing terminates TLS, so plain HTTP cannot be served (F17).
+                    out.diag(Diagnostic::error(
+                        key,
+                        "InsecureEdgeTerminationPolicyNotSupported",
+                        format!(
+                            "passthrough allows insecureEdgeTerminationPolicy None or Redirect, not {other:?}; not processed (F17)"
+                        ),
+                    ));
+                    return;
+                }
+            };
             let backends = route_backends(env, out, state, route, key, "/", &targets);
             let Some(entry) = claims::claim(out, table, infra, host, seniority, None, strict)
             else {
