@@ -1,21 +1,22 @@
 //! The Avi side of a controller: which controller, tenant and cluster the settings
 //! name ([`AviTarget`]), the client (credentials from `avi-secret` or given), the
 //! login, and the [`Syncer`] whose inventory must be read completely before the loop
-//! builds anything (B2, B21). Any failure is an error the loop retries with backoff
-//! without a restart (F14).
+//! builds anything (B2, B21), with the AviInfraSetting network lookups made against
+//! it. Any failure is an error the loop retries with backoff without a restart (F14).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use url::Url;
 
 use super::ControllerOptions;
+use super::validate::NetworkCheck;
 use crate::avi::{AviClient, AviClientConfig, AviError, RateLimit, TlsOptions};
 use crate::config::AkoConfig;
 use crate::kube::KubeError;
 use crate::kube::settings::{self, AviSecret};
 use crate::metrics::Metrics;
-use crate::model::DEFAULT_VRF;
+use crate::model::{DEFAULT_VRF, ObjectKey};
 use crate::sync::{InfraScope, SyncOptions, Syncer};
 
 /// The settings an Avi connection and its inventory depend on; a change means a new
@@ -69,6 +70,8 @@ pub(super) enum AviSideError {
 pub(super) struct AviSide {
     pub target: AviTarget,
     pub syncer: Syncer,
+    /// AviInfraSetting network lookups (validate.rs); emptied with every re-read.
+    pub network_checks: BTreeMap<ObjectKey, NetworkCheck>,
 }
 
 /// `https://<host>` unless the host names its scheme.
@@ -130,7 +133,11 @@ impl Connect<'_> {
             scope: target.scope.clone(),
         };
         let syncer = Syncer::boot(client, &target.cluster, opts).await;
-        let side = AviSide { target, syncer };
+        let side = AviSide {
+            target,
+            syncer,
+            network_checks: BTreeMap::new(),
+        };
         side.check_complete()?;
         tracing::info!(
             cluster = %side.target.cluster,
@@ -165,6 +172,7 @@ impl AviSide {
 
     /// Re-reads the inventory (a failed boot read, a new leader, drift repair).
     pub async fn reload(&mut self) -> Result<(), AviSideError> {
+        self.network_checks.clear();
         self.syncer.reload().await;
         self.check_complete()
     }

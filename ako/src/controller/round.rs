@@ -187,7 +187,11 @@ impl Runner {
         let state = Arc::new(kube_side.ingestion.snapshot());
         let mut cfg = (**cfg).clone();
         cfg.openshift = kube_side.ingestion.openshift();
-        let (graph, diags) = model::build(&state, &cfg);
+        let (graph, mut diags) = model::build(&state, &cfg);
+        if let Some(avi) = self.avi.as_mut() {
+            let cloud = &cfg.controller.cloud_name;
+            diags.extend(super::validate::infra_networks(avi, &state, cloud).await);
+        }
         self.metrics.diagnostics(&diags);
         let unread = self
             .avi

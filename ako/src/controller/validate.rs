@@ -1,15 +1,22 @@
-//! Boot validation of the Avi side the settings name (F18), after login and the
-//! inventory read, before the first round: the cloud exists and has an IPAM
+//! Validation against the Avi side. At boot (F18), after login and the inventory
+//! read, before the first round: the cloud the settings name exists and has an IPAM
 //! provider (VIPs are allocated from it), and the SE group exists and is not
-//! labelled for another cluster. A failure keeps the instance not ready and
-//! writes nothing; it never deletes anything.
+//! labelled for another cluster; a failure keeps the instance not ready and writes
+//! nothing, it never deletes anything. Every round: the networks each
+//! AviInfraSetting names (by name or uuid, F28) exist; a missing one rejects that
+//! setting only, with a message naming the network.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use super::avi_side::AviSide;
 use super::runner::Runner;
+use crate::avi::{AviClient, AviError, ListQuery};
 use crate::config::{AkoConfig, ServiceType};
+use crate::crd::AviInfraSetting;
 use crate::kube::EventType;
+use crate::model::{ClusterState, Diagnostic, ObjectKey};
 use crate::sync::labelled_cluster;
 
 /// The settings a validation result holds for; a change validates again.
@@ -93,6 +100,158 @@ pub(super) async fn validate(avi: &AviSide, key: &ValidationKey) -> Result<(), I
     }
 }
 
+/// One AviInfraSetting's networks as last looked up: for which spec, with which
+/// problems. Kept until the spec changes or the inventory is read again (a network
+/// created in Avi later counts from the next full sync).
+#[derive(Clone, Debug)]
+pub(super) struct NetworkCheck {
+    spec_version: String,
+    problems: Vec<Diagnostic>,
+}
+
+/// Changes when the setting's spec does: uid and generation (our own status writes
+/// leave both alone), or the resourceVersion where the server keeps no generation.
+fn spec_version(setting: &AviInfraSetting) -> String {
+    let m = &setting.metadata;
+    let uid = m.uid.as_deref().unwrap_or_default();
+    match m.generation {
+        Some(g) => format!("{uid}/g{g}"),
+        None => format!(
+            "{uid}/rv{}",
+            m.resource_version.as_deref().unwrap_or_default()
+        ),
+    }
+}
+
+/// A network an AviInfraSetting names; the uuid wins when both are given, as in the
+/// model's `network_ref`.
+#[derive(Debug, PartialEq)]
+enum NetworkId<'a> {
+    Name(&'a str),
+    Uuid(&'a str),
+}
+
+/// The network one list entry names, with the field naming it.
+fn entry_id<'a>(
+    name: &'a Option<String>,
+    uuid: &'a Option<String>,
+) -> Option<(&'static str, NetworkId<'a>)> {
+    let nonempty = |s: &'a Option<String>| s.as_deref().filter(|s| !s.is_empty());
+    match (nonempty(uuid), nonempty(name)) {
+        (Some(u), _) => Some(("networkUUID", NetworkId::Uuid(u))),
+        (None, Some(n)) => Some(("networkName", NetworkId::Name(n))),
+        (None, None) => None,
+    }
+}
+
+/// The networks `setting` names, each with the field that names it.
+fn named_networks(setting: &AviInfraSetting) -> Vec<(String, NetworkId<'_>)> {
+    let Some(net) = setting.spec.network.as_ref() else {
+        return Vec::new();
+    };
+    let vip = net
+        .vip_networks
+        .iter()
+        .map(|v| ("vipNetworks", entry_id(&v.network_name, &v.network_uuid)));
+    let node = net
+        .node_networks
+        .iter()
+        .map(|n| ("nodeNetworks", entry_id(&n.network_name, &n.network_uuid)));
+    let mut out = Vec::new();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (list, entry) in vip.chain(node) {
+        let i = index.entry(list).or_default();
+        if let Some((field, id)) = entry {
+            out.push((format!("spec.network.{list}[{i}].{field}"), id));
+        }
+        *i += 1;
+    }
+    out
+}
+
+/// Whether the network exists: by uuid, or by name in `cloud` (names are unique per
+/// cloud), as ako's client sees it (its tenant, then `admin`).
+async fn network_exists(
+    client: &AviClient,
+    cloud: &str,
+    id: &NetworkId<'_>,
+) -> Result<bool, AviError> {
+    match id {
+        NetworkId::Uuid(uuid) => match client.get::<Value>("network", uuid).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(e),
+        },
+        NetworkId::Name(name) => {
+            let query = ListQuery::new()
+                .name(name)
+                .filter("cloud_ref.name", cloud)
+                .fields(&["name"]);
+            let found: Vec<Value> = client.list("network", &query).await?;
+            Ok(!found.is_empty())
+        }
+    }
+}
+
+async fn check_setting(
+    client: &AviClient,
+    cloud: &str,
+    key: &ObjectKey,
+    setting: &AviInfraSetting,
+) -> Result<Vec<Diagnostic>, AviError> {
+    let mut problems = Vec::new();
+    for (field, id) in named_networks(setting) {
+        if network_exists(client, cloud, &id).await? {
+            continue;
+        }
+        let (NetworkId::Name(n) | NetworkId::Uuid(n)) = id;
+        problems.push(Diagnostic::error(
+            key,
+            "NetworkNotFound",
+            format!("network {n:?} ({field}) not found on the Avi controller in cloud {cloud:?}"),
+        ));
+    }
+    Ok(problems)
+}
+
+/// Errors for AviInfraSettings naming networks that do not exist in Avi. Each setting
+/// is looked up once per spec and inventory; a failed lookup keeps what
+/// the setting had (nothing at first) and is retried next round.
+pub(super) async fn infra_networks(
+    avi: &mut AviSide,
+    state: &ClusterState,
+    cloud: &str,
+) -> Vec<Diagnostic> {
+    let present: BTreeSet<&ObjectKey> = state.iter::<AviInfraSetting>().map(|(k, _)| k).collect();
+    let checks: &mut BTreeMap<ObjectKey, NetworkCheck> = &mut avi.network_checks;
+    checks.retain(|k, _| present.contains(k));
+    let client = avi.syncer.client();
+    let mut out = Vec::new();
+    for (key, setting) in state.iter::<AviInfraSetting>() {
+        let version = spec_version(setting);
+        let known = checks.get(key);
+        if let Some(c) = known.filter(|c| c.spec_version == version) {
+            out.extend(c.problems.iter().cloned());
+            continue;
+        }
+        match check_setting(client, cloud, key, setting).await {
+            Ok(problems) => {
+                out.extend(problems.iter().cloned());
+                let check = NetworkCheck {
+                    spec_version: version,
+                    problems,
+                };
+                checks.insert(key.clone(), check);
+            }
+            Err(error) => {
+                tracing::warn!(key = %key, %error, "networks of the AviInfraSetting not looked up; retried next round");
+                out.extend(known.into_iter().flat_map(|c| c.problems.iter().cloned()));
+            }
+        }
+    }
+    out
+}
+
 impl Runner {
     /// Validates the Avi side once per client and settings; a failure is logged and
     /// published on the ConfigMap once per distinct reason.
@@ -127,6 +286,33 @@ impl Runner {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn networks_are_named_by_uuid_first_with_their_field() {
+        let setting: AviInfraSetting = serde_json::from_value(json!({
+            "apiVersion": "ako.vmware.com/v1beta1",
+            "kind": "AviInfraSetting",
+            "metadata": {"name": "s"},
+            "spec": {"network": {
+                "vipNetworks": [{"cidr": "10.0.0.0/24"}, {"networkName": "a", "networkUUID": "network-1"}],
+                "nodeNetworks": [{"networkName": "b", "networkUUID": ""}],
+            }},
+        }))
+        .unwrap();
+        assert_eq!(
+            named_networks(&setting),
+            [
+                (
+                    "spec.network.vipNetworks[1].networkUUID".to_owned(),
+                    NetworkId::Uuid("network-1")
+                ),
+                (
+                    "spec.network.nodeNetworks[0].networkName".to_owned(),
+                    NetworkId::Name("b")
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn ipam_needs_a_non_empty_ref() {
