@@ -1,7 +1,8 @@
 //! End to end under Avi trouble: errors and an outage injected mid-sync still end in
 //! exactly the model's objects (no duplicate, none missing); Avi down at boot means
 //! no writes and `/readyz` 503 until it answers, then convergence without a restart
-//! (F14); a create whose answer was lost is adopted on the retry's 409 (B5).
+//! (F14); a create whose answer was lost is adopted on the retry's 409 (B5); a
+//! LoadBalancer Service whose VS cannot be created gets no status IP meanwhile (B12).
 
 mod e2e_support;
 
@@ -9,8 +10,12 @@ use std::time::Duration;
 
 use ako::controller::{Controller, Phase};
 use ako::http;
+use ako::model::{Kind, ObjectKey};
 use avi_sim::{Fault, FaultKind};
 use e2e_support::*;
+use k8s_fixtures::build;
+use k8s_openapi::api::core::v1::Service;
+use kube::api::Api;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// `GET path` on a local HTTP server: (status code, body).
@@ -136,5 +141,65 @@ async fn dropped_create_answer_is_adopted_without_duplicate() {
         log.contains(&"POST pool 409".to_owned()),
         "the retry met the object: {log:?}"
     );
+    ctl.shutdown().await;
+}
+
+/// The IPs in a Service's `.status.loadBalancer.ingress` on the server.
+async fn lb_ips(env: &Env, ns: &str, name: &str) -> Vec<String> {
+    let svc = Api::<Service>::namespaced(env.client(), ns)
+        .get(name)
+        .await
+        .unwrap();
+    let lb = svc.status.and_then(|s| s.load_balancer);
+    let entries = lb.and_then(|l| l.ingress).unwrap_or_default();
+    entries.into_iter().filter_map(|e| e.ip).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_whose_vs_is_not_created_gets_no_status_until_it_is() {
+    let env = Env::new("c1").await;
+    let svc = build::service("default", "bad")
+        .load_balancer()
+        .selector("app", "bad")
+        .tcp(80, 8080)
+        .build();
+    env.apply(&svc).await;
+    // Every pool create fails: the VsVip is created, the VS (which needs the pool) never.
+    let fault = env.avi.faults().add(
+        Fault::new(FaultKind::Error {
+            status: 500,
+            message: None,
+        })
+        .verb("POST")
+        .object_type("pool"),
+    );
+    let ctl = env.start("ako-0");
+    let key = ObjectKey::new(Kind::Service, "default", "bad");
+    let st = wait_for(&ctl, |s| s.graph.status.contains_key(&key)).await;
+    let lb = st.graph.status[&key][0].clone();
+    kube_support::eventually("the VsVip is created", || {
+        env.avi_object("vsvip", &lb.vsvip.name).is_some()
+    })
+    .await;
+    // Two more rounds (each ends with a status pass) after the VsVip exists.
+    let rounds = ctl.status().rounds;
+    wait_for(&ctl, |s| s.rounds > rounds + 1).await;
+    assert!(env.avi_object("virtualservice", &lb.vs.name).is_none());
+    assert_eq!(
+        lb_ips(&env, "default", "bad").await,
+        Vec::<String>::new(),
+        "no status IP without a VS behind it"
+    );
+    env.avi.faults().remove(fault);
+    converged_on(&ctl, |_| true).await;
+    assert!(env.avi_object("virtualservice", &lb.vs.name).is_some());
+    let vip = env.avi_object("vsvip", &lb.vsvip.name).unwrap()["vip"][0]["ip_address"]["addr"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    kube_support::eventually_async("the status IP once the VS exists", || async {
+        lb_ips(&env, "default", "bad").await == vec![vip.clone()]
+    })
+    .await;
     ctl.shutdown().await;
 }

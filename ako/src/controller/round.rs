@@ -148,6 +148,22 @@ fn observed_vips(cache: &AviCache) -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
+/// The addresses status may carry: a VsVip's only once a VS whose status names it
+/// exists in Avi. A VIP whose VS was never created serves nothing, so publishing it
+/// would send clients nowhere (B12).
+fn published_vips(cache: &AviCache, graph: &AviGraph) -> BTreeMap<String, Vec<String>> {
+    let serving: BTreeSet<&str> = graph
+        .status
+        .values()
+        .flatten()
+        .filter(|s| cache.get(&s.vs).is_some())
+        .map(|s| s.vsvip.name.as_str())
+        .collect();
+    let mut vips = observed_vips(cache);
+    vips.retain(|name, _| serving.contains(name.as_str()));
+    vips
+}
+
 /// Writes the deletion annotation unless it already has `want` (`None` removes it);
 /// true when it changed. A missing StatefulSet (AKO run outside its chart) is noted,
 /// not an error.
@@ -412,8 +428,11 @@ impl Runner {
         let (Some(avi), Some(writer)) = (&self.avi, &mut self.round.status_writer) else {
             return;
         };
+        // Every owned address is ours (B15); only those with a VS are published (B12).
         let vips = observed_vips(avi.syncer.cache());
-        let done = writer.sync(state, graph, &vips, diags).await;
+        writer.observe(&vips);
+        let published = published_vips(avi.syncer.cache(), graph);
+        let done = writer.sync(state, graph, &published, diags).await;
         if done.failed > 0 {
             tracing::warn!(
                 failed = done.failed,
