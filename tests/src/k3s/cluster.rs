@@ -4,22 +4,17 @@
 //! bind-mounted host directory.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Api, Patch, PatchParams};
-use kube::runtime::wait::{await_condition, conditions};
 use testcontainers::core::client::docker_client_instance;
 use testcontainers::{ContainerAsync, ImageExt, TestcontainersError, runners::AsyncRunner};
 use testcontainers_modules::k3s::{K3s, KUBE_SECURE_PORT};
 
 use super::kubeconfig::{KubeconfigError, point_at};
+use super::setup::{SetupError, prepare};
 
 /// How long the API server gets to answer once the container reports ready.
 const API_DEADLINE: Duration = Duration::from_secs(120);
-/// How long each CRD gets to become Established.
-const CRD_DEADLINE: Duration = Duration::from_secs(60);
-const FIELD_MANAGER: &str = "ako-tests-k3s";
 /// The module's command plus: no Traefik (its IngressClass would compete with `avi-lb` for
 /// the default) and no ServiceLB (it would give LoadBalancer Services the IPs AKO gives).
 const K3S_ARGS: [&str; 4] = [
@@ -42,10 +37,8 @@ pub enum K3sError {
     Io { path: PathBuf, message: String },
     #[error(transparent)]
     Kubeconfig(#[from] KubeconfigError),
-    #[error("k3s API server at {server}: {message}")]
-    Api { server: String, message: String },
-    #[error("CustomResourceDefinition/{name}: {message}")]
-    Crd { name: String, message: String },
+    #[error("k3s: {0}")]
+    Setup(#[from] SetupError),
 }
 
 /// A running K3s server; [`K3sCluster::stop`] removes the container (so does dropping it).
@@ -91,8 +84,7 @@ impl K3sCluster {
             dir,
             kubeconfig,
         };
-        let client = cluster.client(&format!("https://{host}:{port}")).await?;
-        install_crds(&client).await?;
+        prepare(&cluster.kubeconfig, API_DEADLINE).await?;
         Ok(cluster)
     }
 
@@ -107,39 +99,6 @@ impl K3sCluster {
         // K3s wrote `k3s.yaml` as root; a non-root run may not remove it (nothing to do).
         let _ = self.dir.close();
         Ok(())
-    }
-
-    /// A client from the written kubeconfig, once the API server answers.
-    async fn client(&self, server: &str) -> Result<kube::Client, K3sError> {
-        let api_err = |message: String| K3sError::Api {
-            server: server.to_owned(),
-            message,
-        };
-        let text = std::fs::read_to_string(&self.kubeconfig).map_err(|e| K3sError::Io {
-            path: self.kubeconfig.clone(),
-            message: e.to_string(),
-        })?;
-        let kc = kube::config::Kubeconfig::from_yaml(&text).map_err(KubeconfigError::from)?;
-        let config = kube::Config::from_custom_kubeconfig(kc, &Default::default())
-            .await
-            .map_err(|e| api_err(e.to_string()))?;
-        let client = kube::Client::try_from(config).map_err(|e| api_err(e.to_string()))?;
-        let deadline = Instant::now() + API_DEADLINE;
-        loop {
-            match client.apiserver_version().await {
-                Ok(v) => {
-                    tracing::info!(server, version = %v.git_version, "k3s API server answers");
-                    return Ok(client);
-                }
-                Err(e) if Instant::now() > deadline => {
-                    return Err(api_err(format!(
-                        "no answer within {}s: {e}",
-                        API_DEADLINE.as_secs()
-                    )));
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(500)).await,
-            }
-        }
     }
 }
 
@@ -157,34 +116,4 @@ async fn docker_answers() -> Result<(), K3sError> {
         .await
         .map(drop)
         .map_err(|e| no_docker(e.to_string()))
-}
-
-/// Applies the current AKO CRDs (the files under `k8s-fixtures/crds/` but the Route CRD,
-/// which would make AKO treat the cluster as OpenShift) and waits until each is
-/// Established, so the first scenario's custom resources are served at once.
-async fn install_crds(client: &kube::Client) -> Result<(), K3sError> {
-    let api: Api<CustomResourceDefinition> = Api::all(client.clone());
-    let params = PatchParams::apply(FIELD_MANAGER).force();
-    for crd in k8s_fixtures::crds::all_crds() {
-        let name = crd.metadata.name.clone().unwrap_or_default();
-        let crd_err = |message: String| K3sError::Crd {
-            name: name.clone(),
-            message,
-        };
-        api.patch(&name, &params, &Patch::Apply(&crd))
-            .await
-            .map_err(|e| crd_err(e.to_string()))?;
-        let established = await_condition(api.clone(), &name, conditions::is_crd_established());
-        tokio::time::timeout(CRD_DEADLINE, established)
-            .await
-            .map_err(|_| {
-                crd_err(format!(
-                    "not Established within {}s",
-                    CRD_DEADLINE.as_secs()
-                ))
-            })?
-            .map_err(|e| crd_err(e.to_string()))?;
-        tracing::info!(crd = %name, "CRD established");
-    }
-    Ok(())
 }
