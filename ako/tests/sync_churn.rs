@@ -10,11 +10,12 @@ mod avi_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ako::avi::ListQuery;
 use ako::model::{AviGraph, AviKey, AviKind};
 use ako::sync::{StepKey, owns};
 use avi_sim::Handle;
-use avi_support::{assert_converged, client, graph, names, sim, syncer, writes};
+use avi_support::{
+    assert_converged, assert_no_writes, graph, listed, names, round, sim, synced, syncer, writes,
+};
 use serde_json::{Value, json};
 
 /// A small deterministic generator (no test-order or seed dependence).
@@ -59,11 +60,13 @@ fn subset(full: &AviGraph, rng: &mut Lcg) -> AviGraph {
 
 /// Every object on the controller owned by `cluster`, by key.
 async fn owned(sim: &Handle, cluster: &str) -> BTreeSet<AviKey> {
-    let c = client(sim, "inspector");
     let mut found = BTreeSet::new();
     for kind in AviKind::ALL {
-        let all: Vec<Value> = c.list(kind.api_path(), &ListQuery::new()).await.unwrap();
-        for body in all.iter().filter(|b| owns(kind, b, cluster)) {
+        for body in listed(sim, kind)
+            .await
+            .iter()
+            .filter(|b| owns(kind, b, cluster))
+        {
             found.insert(AviKey::new(kind, body["name"].as_str().unwrap()));
         }
     }
@@ -136,28 +139,24 @@ fn drop_fields(g: &mut AviGraph, k: &AviKey, fields: &[&str]) {
 /// controller holds exactly what `second` wants, and one more round writes nothing.
 async fn apply_then(first: &AviGraph, second: &AviGraph) -> Handle {
     let sim = sim().await;
-    let mut s = syncer(&sim, "c1", "ako").await;
-    assert_converged(&s.sync(first, true).await);
-    let report = s.sync(second, true).await;
-    assert_converged(&report);
+    let mut s = synced(&sim, "c1", "ako", first).await;
+    assert_converged(&s.sync(second, true).await);
     let kept_vips = second.shared_parents.iter().map(|p| key(AviKind::VsVip, p));
     let wanted: BTreeSet<AviKey> = second.objects.keys().cloned().chain(kept_vips).collect();
     assert_eq!(owned(&sim, "c1").await, wanted);
-    sim.request_log().clear();
-    let idle = s.sync(second, true).await;
-    assert_converged(&idle);
+    let idle = round(&sim, &mut s, second).await;
     assert_eq!(idle.write_count(), 0, "{idle:#?}");
-    assert!(writes(&sim, "ako").is_empty(), "{:?}", writes(&sim, "ako"));
+    assert_no_writes(&sim, "ako");
     sim
 }
 
 /// The one stored object of `kind` named `name`.
 async fn stored(sim: &Handle, kind: AviKind, name: &str) -> Value {
-    let all: Vec<Value> = client(sim, "inspector")
-        .list(kind.api_path(), &ListQuery::new())
+    listed(sim, kind)
         .await
-        .unwrap();
-    all.into_iter().find(|o| o["name"] == name).unwrap()
+        .into_iter()
+        .find(|o| o["name"] == name)
+        .unwrap()
 }
 
 #[tokio::test]
@@ -242,8 +241,7 @@ async fn deleting_everything_goes_referrers_first() {
         ..full.clone()
     };
     let sim = sim().await;
-    let mut s = syncer(&sim, "c1", "ako").await;
-    assert_converged(&s.sync(&full, true).await);
+    let mut s = synced(&sim, "c1", "ako", &full).await;
     let plan = s.plan(&nothing, true);
     let at = |kind: AviKind, name: &str| {
         let k = StepKey::Object(key(kind, name));

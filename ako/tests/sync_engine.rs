@@ -11,7 +11,10 @@ use ako::avi::PatchOp;
 use ako::model::{AviGraph, AviKey, AviKind};
 use ako::sync::{StepKey, Syncer};
 use avi_sim::{Fault, FaultKind};
-use avi_support::{assert_converged, client, graph, names, options, sim, syncer, writes};
+use avi_support::{
+    assert_converged, assert_no_writes, client, graph, keys_of, names, options, round, sim,
+    sorted_writes, synced, syncer, writes,
+};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -62,36 +65,41 @@ fn with_one_pool_changed(g: &AviGraph) -> (AviKey, AviGraph) {
     (key.clone(), changed)
 }
 
+/// The last virtual service of the graph (an SNI child, in key order).
+fn last_vs(g: &AviGraph) -> AviKey {
+    keys_of(g, AviKind::VirtualService)
+        .pop()
+        .expect("graph has a VS")
+}
+
 #[tokio::test]
 async fn one_changed_pool_costs_exactly_one_write() {
     let sim = sim().await;
     let g = graph("c1");
-    let mut s = syncer(&sim, "c1", "ako").await;
-    assert_converged(&s.sync(&g, true).await);
-    sim.request_log().clear();
+    let mut s = synced(&sim, "c1", "ako", &g).await;
     let (key, changed) = with_one_pool_changed(&g);
-    let report = s.sync(&changed, true).await;
-    assert_converged(&report);
+    round(&sim, &mut s, &changed).await;
     assert_eq!(writes(&sim, "ako"), vec!["PUT pool".to_string()]);
     let stored = &s.cache().get(&key).unwrap().body;
     assert_eq!(stored["servers"][0]["port"], 9999);
+}
+
+/// A drift-repair round from a cleared request log: re-read the inventory, then sync.
+async fn repair(sim: &avi_sim::Handle, s: &mut Syncer, g: &AviGraph) {
+    sim.request_log().clear();
+    s.reload().await;
+    assert_converged(&s.sync(g, true).await);
 }
 
 #[tokio::test]
 async fn out_of_band_edits_are_repaired_and_then_left_alone() {
     let sim = sim().await;
     let g = graph("c1");
-    let mut s = syncer(&sim, "c1", "ako").await;
-    assert_converged(&s.sync(&g, true).await);
+    let mut s = synced(&sim, "c1", "ako", &g).await;
 
     // Someone edits a pool and deletes a virtual service behind our back.
     let vandal = client(&sim, "vandal");
-    let pool = g
-        .objects
-        .keys()
-        .find(|k| k.kind == AviKind::Pool)
-        .unwrap()
-        .clone();
+    let pool = keys_of(&g, AviKind::Pool)[0].clone();
     let pool_uuid = s.cache().get(&pool).unwrap().uuid.clone();
     let _: Value = vandal
         .patch(
@@ -102,24 +110,14 @@ async fn out_of_band_edits_are_repaired_and_then_left_alone() {
         )
         .await
         .unwrap();
-    let vs = g
-        .objects
-        .keys()
-        .rfind(|k| k.kind == AviKind::VirtualService)
-        .unwrap()
-        .clone();
+    let vs = last_vs(&g);
     let vs_uuid = s.cache().get(&vs).unwrap().uuid.clone();
     vandal.delete("virtualservice", &vs_uuid).await.unwrap();
-    sim.request_log().clear();
 
     // Drift repair: re-read the inventory, then sync.
-    s.reload().await;
-    let report = s.sync(&g, true).await;
-    assert_converged(&report);
-    let mut done = writes(&sim, "ako");
-    done.sort();
+    repair(&sim, &mut s, &g).await;
     assert_eq!(
-        done,
+        sorted_writes(&sim, "ako"),
         vec!["POST virtualservice".to_string(), "PUT pool".to_string()]
     );
     assert!(
@@ -129,11 +127,8 @@ async fn out_of_band_edits_are_repaired_and_then_left_alone() {
     );
 
     // Periodic drift repair with nothing drifted writes nothing (B23).
-    sim.request_log().clear();
-    s.reload().await;
-    let report = s.sync(&g, true).await;
-    assert_converged(&report);
-    assert!(writes(&sim, "ako").is_empty(), "{:?}", writes(&sim, "ako"));
+    repair(&sim, &mut s, &g).await;
+    assert_no_writes(&sim, "ako");
 }
 
 #[tokio::test]
@@ -156,32 +151,24 @@ async fn a_lost_create_answer_is_adopted_without_duplicates() {
         .filter(|e| e.method == "POST" && e.object_type == "pool")
         .map(|e| e.status)
         .collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 504).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        1,
-        "{statuses:?}"
-    );
+    // One lost answer, one conflict on the retry.
+    for code in [504, 409] {
+        let seen = statuses.iter().filter(|s| **s == code).count();
+        assert_eq!(seen, 1, "{code} in {statuses:?}");
+    }
     let pools: Vec<String> = names(&sim, AviKind::Pool).await;
-    let wanted: Vec<&AviKey> = g
-        .objects
-        .keys()
-        .filter(|k| k.kind == AviKind::Pool)
-        .collect();
+    let wanted = keys_of(&g, AviKind::Pool);
     assert_eq!(pools.len(), wanted.len(), "{pools:?}");
     for key in wanted {
         assert!(pools.contains(&key.name));
-        assert!(s.cache().get(key).is_some(), "{key} adopted into the cache");
+        assert!(
+            s.cache().get(&key).is_some(),
+            "{key} adopted into the cache"
+        );
     }
     sim.faults().clear();
-    sim.request_log().clear();
-    let report = s.sync(&g, true).await;
-    assert_converged(&report);
-    assert!(writes(&sim, "ako").is_empty());
+    round(&sim, &mut s, &g).await;
+    assert_no_writes(&sim, "ako");
 }
 
 #[tokio::test]
@@ -199,11 +186,7 @@ async fn one_failing_object_blocks_only_its_dependents() {
     );
     let mut s = syncer(&sim, "c1", "ako").await;
     let report = s.sync(&g, true).await;
-    let l4: Vec<&AviKey> = g
-        .objects
-        .keys()
-        .filter(|k| k.kind == AviKind::L4PolicySet)
-        .collect();
+    let l4 = keys_of(&g, AviKind::L4PolicySet);
     assert_eq!(report.errors.len(), l4.len(), "{report:#?}");
     assert!(report.errors[0].1.contains("L4PolicySet refused"));
     // Only the L4 virtual service waits for its policy set; everything else is applied.
@@ -231,13 +214,9 @@ async fn one_failing_object_blocks_only_its_dependents() {
     // The controller accepts it again; after the backoff the rest converges.
     sim.faults().remove(fault);
     tokio::time::sleep(Duration::from_millis(60)).await;
-    sim.request_log().clear();
-    let report = s.sync(&g, true).await;
-    assert_converged(&report);
-    let mut done = writes(&sim, "ako");
-    done.sort();
+    round(&sim, &mut s, &g).await;
     assert_eq!(
-        done,
+        sorted_writes(&sim, "ako"),
         vec![
             "POST l4policyset".to_string(),
             "POST virtualservice".to_string()
@@ -250,8 +229,7 @@ async fn one_failing_object_blocks_only_its_dependents() {
 async fn a_vsvip_update_keeps_its_allocated_address() {
     let sim = sim().await;
     let g = graph("c1");
-    let mut s = syncer(&sim, "c1", "ako").await;
-    assert_converged(&s.sync(&g, true).await);
+    let mut s = synced(&sim, "c1", "ako", &g).await;
     let (key, _) = g
         .objects
         .iter()
@@ -269,9 +247,7 @@ async fn a_vsvip_update_keeps_its_allocated_address() {
         .as_array_mut()
         .unwrap()
         .push(json!({"fqdn": "new.shop.example.com"}));
-    sim.request_log().clear();
-    let report = s.sync(&more, true).await;
-    assert_converged(&report);
+    round(&sim, &mut s, &more).await;
     assert_eq!(writes(&sim, "ako"), vec!["PUT vsvip".to_string()]);
     assert_eq!(addr(&s), before);
     s.reload().await;
@@ -315,14 +291,8 @@ async fn a_time_budget_splits_a_large_plan_over_rounds_without_duplicates() {
 async fn an_update_of_an_object_deleted_meanwhile_recreates_it() {
     let sim = sim().await;
     let g = graph("c1");
-    let mut s = syncer(&sim, "c1", "ako").await;
-    assert_converged(&s.sync(&g, true).await);
-    let vs = g
-        .objects
-        .keys()
-        .rfind(|k| k.kind == AviKind::VirtualService)
-        .unwrap()
-        .clone();
+    let mut s = synced(&sim, "c1", "ako", &g).await;
+    let vs = last_vs(&g);
     let uuid = s.cache().get(&vs).unwrap().uuid.clone();
     client(&sim, "vandal")
         .delete("virtualservice", &uuid)
@@ -331,9 +301,7 @@ async fn an_update_of_an_object_deleted_meanwhile_recreates_it() {
     // The cache still has it; the graph changes it: PUT meets 404, so POST.
     let mut changed = g.clone();
     changed.objects.get_mut(&vs).unwrap().body["description"] = json!("changed");
-    sim.request_log().clear();
-    let report = s.sync(&changed, true).await;
-    assert_converged(&report);
+    round(&sim, &mut s, &changed).await;
     let statuses: Vec<(String, u16)> = avi_support::entries(&sim, "ako")
         .into_iter()
         .filter(|e| e.object_type == "virtualservice")

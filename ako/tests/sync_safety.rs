@@ -9,14 +9,16 @@ mod avi_support;
 use ako::model::{AviGraph, AviKey, AviKind};
 use ako::sync::StepKey;
 use avi_sim::{Fault, FaultKind};
-use avi_support::{assert_converged, assert_only_c1_b_routes, graph, sim, syncer, writes};
+use avi_support::{
+    assert_converged, assert_no_writes, assert_only_c1_b_routes, graph, keys_of, round, sim,
+    sorted_writes, synced, syncer, writes,
+};
 
 #[tokio::test]
 async fn an_incomplete_inventory_deletes_nothing() {
     let sim = sim().await;
     let g = graph("c1");
-    let mut first = syncer(&sim, "c1", "ako-a").await;
-    assert_converged(&first.sync(&g, true).await);
+    synced(&sim, "c1", "ako-a", &g).await;
     let before = sim.snapshot().len();
 
     // A restarted instance whose read of one type fails: nothing may be deleted (B2, B21).
@@ -34,18 +36,14 @@ async fn an_incomplete_inventory_deletes_nothing() {
     let report = s.sync(&AviGraph::default(), true).await;
     assert!(!report.read_errors.is_empty());
     assert!(!report.withheld.is_empty());
-    assert!(
-        writes(&sim, "ako-b").is_empty(),
-        "{:?}",
-        writes(&sim, "ako-b")
-    );
+    assert_no_writes(&sim, "ako-b");
 
     // A complete inventory, but the caller does not consent (kinds not listed yet).
     sim.faults().clear();
     let report = s.sync(&AviGraph::default(), false).await;
     assert!(s.cache().is_complete());
     assert!(!report.withheld.is_empty());
-    assert!(writes(&sim, "ako-b").is_empty());
+    assert_no_writes(&sim, "ako-b");
     assert_eq!(sim.snapshot().len(), before);
 
     // Both allow it: everything goes but the shared parent's VsVip (F3).
@@ -68,8 +66,7 @@ async fn an_incomplete_inventory_deletes_nothing() {
 async fn another_clusters_look_alike_objects_are_never_touched() {
     let sim = sim().await;
     let theirs = graph("c1-b");
-    let mut other = syncer(&sim, "c1-b", "ako-c1-b").await;
-    assert_converged(&other.sync(&theirs, true).await);
+    synced(&sim, "c1-b", "ako-c1-b", &theirs).await;
     let mut ours = syncer(&sim, "c1", "ako-c1").await;
     assert!(ours.cache().is_empty(), "c1 must not claim c1-b's objects");
 
@@ -99,34 +96,24 @@ async fn another_clusters_look_alike_objects_are_never_touched() {
             .all(|w| !w.contains("serviceenginegroup"))
     );
 
-    let mut check = syncer(&sim, "c1-b", "ako-c1-b-check").await;
-    let report = check.sync(&theirs, true).await;
-    assert_converged(&report);
-    assert!(
-        writes(&sim, "ako-c1-b-check").is_empty(),
-        "{:?}",
-        writes(&sim, "ako-c1-b-check")
-    );
+    let check = synced(&sim, "c1-b", "ako-c1-b-check", &theirs).await;
+    assert_no_writes(&sim, "ako-c1-b-check");
     assert_only_c1_b_routes(&check);
 }
 
 #[tokio::test]
 async fn delete_config_removes_everything_ours_and_only_ours() {
     let sim = sim().await;
-    let mut other = syncer(&sim, "c1-b", "ako-c1-b").await;
     let mut theirs = graph("c1-b");
     // The SE group can carry one cluster label; c1 holds it in this test.
     theirs.se_group_labels.clear();
-    assert_converged(&other.sync(&theirs, true).await);
-    let mut s = syncer(&sim, "c1", "ako").await;
-    assert_converged(&s.sync(&graph("c1"), true).await);
+    synced(&sim, "c1-b", "ako-c1-b", &theirs).await;
+    let mut s = synced(&sim, "c1", "ako", &graph("c1")).await;
 
     let mut cfg = avi_support::values("c1");
     cfg.delete_config = true;
     let cleanup = avi_support::graph_for(&cfg);
-    sim.request_log().clear();
-    let report = s.sync(&cleanup, true).await;
-    assert_converged(&report);
+    round(&sim, &mut s, &cleanup).await;
     assert!(
         s.cache().is_empty(),
         "{:?}",
@@ -146,9 +133,8 @@ async fn delete_config_removes_everything_ours_and_only_ours() {
     assert_only_c1_b_routes(&s);
 
     // The other cluster still has all it had.
-    let mut check = syncer(&sim, "c1-b", "ako-c1-b-check").await;
-    assert_converged(&check.sync(&theirs, true).await);
-    assert!(writes(&sim, "ako-c1-b-check").is_empty());
+    synced(&sim, "c1-b", "ako-c1-b-check", &theirs).await;
+    assert_no_writes(&sim, "ako-c1-b-check");
     // Running the cleanup again finds nothing left to do.
     sim.request_log().clear();
     assert_eq!(s.sync(&cleanup, true).await.write_count(), 0);
@@ -158,12 +144,7 @@ async fn delete_config_removes_everything_ours_and_only_ours() {
 async fn a_same_named_object_we_do_not_own_is_not_taken_over() {
     let sim = sim().await;
     let g = graph("c1");
-    let pool = g
-        .objects
-        .keys()
-        .find(|k| k.kind == AviKind::Pool)
-        .unwrap()
-        .clone();
+    let pool = keys_of(&g, AviKind::Pool)[0].clone();
     // Someone made a pool with our name by hand: no created_by, no marker.
     let user = avi_support::client(&sim, "user");
     let theirs: serde_json::Value = user
@@ -212,9 +193,9 @@ async fn routes_and_labels_are_kept_in_the_admin_tenant_whatever_tenant_we_serve
         se_group_labels: g.se_group_labels.clone(),
         ..AviGraph::default()
     };
-    let report = s.sync(&infra_only, true).await;
-    assert_converged(&report);
-    let mut done = writes(&sim, "ako");
-    done.sort();
-    assert_eq!(done, vec!["PATCH vrfcontext", "PUT serviceenginegroup"]);
+    assert_converged(&s.sync(&infra_only, true).await);
+    assert_eq!(
+        sorted_writes(&sim, "ako"),
+        vec!["PATCH vrfcontext", "PUT serviceenginegroup"]
+    );
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use ako::avi::{
     AviClient, AviClientConfig, Backoff, Credentials, ListQuery, RateLimit, RetryPolicy,
 };
-use ako::model::AviKind;
+use ako::model::{AviGraph, AviKey, AviKind};
 use ako::sync::{InfraScope, PlanReport, SyncOptions, Syncer};
 use avi_sim::{Config, Entry, Handle};
 use serde_json::Value;
@@ -157,12 +157,12 @@ status:
 "#;
 
 /// The model's graph of [`CLUSTER`] for `cluster`.
-pub fn graph(cluster: &str) -> ako::model::AviGraph {
+pub fn graph(cluster: &str) -> AviGraph {
     graph_for(&values(cluster))
 }
 
 /// The model's graph of [`CLUSTER`] under `cfg`.
-pub fn graph_for(cfg: &ako::config::AkoConfig) -> ako::model::AviGraph {
+pub fn graph_for(cfg: &ako::config::AkoConfig) -> AviGraph {
     let mut state = ako::model::ClusterState::new();
     let errors = ako::model::input::load(&mut state, CLUSTER);
     assert!(errors.is_empty(), "{errors:?}");
@@ -191,6 +191,44 @@ pub fn assert_converged(report: &PlanReport) {
     assert!(report.is_converged(), "{report:#?}");
 }
 
+/// A syncer for `cluster` that has applied `g` and converged.
+pub async fn synced(sim: &Handle, cluster: &str, client_id: &str, g: &AviGraph) -> Syncer {
+    let mut s = syncer(sim, cluster, client_id).await;
+    assert_converged(&s.sync(g, true).await);
+    s
+}
+
+/// One converged round of `g`; the request log is cleared first, so [`writes`]
+/// afterwards shows this round's writes only.
+pub async fn round(sim: &Handle, s: &mut Syncer, g: &AviGraph) -> PlanReport {
+    sim.request_log().clear();
+    let report = s.sync(g, true).await;
+    assert_converged(&report);
+    report
+}
+
+/// Asserts that `client_id` wrote nothing since the request log was last cleared.
+pub fn assert_no_writes(sim: &Handle, client_id: &str) {
+    let done = writes(sim, client_id);
+    assert!(done.is_empty(), "{client_id} wrote {done:?}");
+}
+
+/// [`writes`], sorted: for rounds whose writes run concurrently.
+pub fn sorted_writes(sim: &Handle, client_id: &str) -> Vec<String> {
+    let mut done = writes(sim, client_id);
+    done.sort();
+    done
+}
+
+/// The keys of `g`'s objects of `kind`, in key order.
+pub fn keys_of(g: &AviGraph, kind: AviKind) -> Vec<AviKey> {
+    g.objects
+        .keys()
+        .filter(|k| k.kind == kind)
+        .cloned()
+        .collect()
+}
+
 /// The `global` VRF, as `s` last saw it, holds routes and all are cluster c1-b's.
 pub fn assert_only_c1_b_routes(s: &Syncer) {
     let vrf = &s.cache().vrf("global").unwrap().body;
@@ -206,11 +244,19 @@ pub fn assert_only_c1_b_routes(s: &Syncer) {
     );
 }
 
+/// Every object of `kind` on the controller.
+pub async fn listed(sim: &Handle, kind: AviKind) -> Vec<Value> {
+    client(sim, "inspector")
+        .list(kind.api_path(), &ListQuery::new())
+        .await
+        .unwrap()
+}
+
 /// Names of every object of `kind` on the controller.
 pub async fn names(sim: &Handle, kind: AviKind) -> Vec<String> {
-    let c = client(sim, "inspector");
-    let all: Vec<Value> = c.list(kind.api_path(), &ListQuery::new()).await.unwrap();
-    all.iter()
+    listed(sim, kind)
+        .await
+        .iter()
         .map(|o| o["name"].as_str().unwrap().to_string())
         .collect()
 }
