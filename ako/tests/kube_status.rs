@@ -68,6 +68,28 @@ async fn lb_service(c: &kube::Client, ns: &str, name: &str) -> ObjectKey {
     svc_key(ns, name)
 }
 
+/// Waits until `ing` holds the server's current version of `key`.
+async fn caught_up_on(ing: &Ingestion, c: &kube::Client, key: &ObjectKey) -> ClusterState {
+    caught_up(ing, c, std::slice::from_ref(key)).await
+}
+
+/// A status writer for cluster `c1`, leader or not as `leader` says (the sender flips it).
+fn status_writer(c: &kube::Client, leader: bool) -> (watch::Sender<bool>, StatusWriter) {
+    let (tx, rx) = watch::channel(leader);
+    (tx, StatusWriter::new(c.clone(), "c1", rx))
+}
+
+/// Route `default/web` for host `a.example.com`, created; its API and key.
+async fn web_route(c: &kube::Client) -> (Api<Route>, ObjectKey) {
+    let fixture = build::route("default", "web", "web")
+        .host("a.example.com")
+        .build();
+    let route: Route = serde_json::from_value(serde_json::to_value(fixture).unwrap()).unwrap();
+    create(c, &route).await;
+    let key = ObjectKey::new(Kind::Route, "default", "web");
+    (Api::namespaced(c.clone(), "default"), key)
+}
+
 async fn ingestion(c: &kube::Client) -> Ingestion {
     let cfg = ingest_config();
     let ing = Ingestion::start(c.clone(), cfg).await.unwrap();
@@ -90,9 +112,8 @@ async fn one_service(
     let c = sim.client();
     let key = lb_service(&c, "default", "web").await;
     let ing = ingestion(&c).await;
-    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
-    let (tx, rx) = watch::channel(leader);
-    let writer = StatusWriter::new(c, "c1", rx);
+    let state = caught_up_on(&ing, &c, &key).await;
+    let (tx, writer) = status_writer(&c, leader);
     (sim, ing, key, state, writer, tx)
 }
 
@@ -127,8 +148,7 @@ async fn lb_status_is_written_once_follows_vips_and_is_cleared_out_of_scope() {
         ("c1--default-web", "10.0.0.5"),
         ("c1--Shared-L7-0", "10.0.0.9"),
     ]);
-    let (_tx, leader) = watch::channel(true);
-    let mut writer = StatusWriter::new(c.clone(), "c1", leader);
+    let (_tx, mut writer) = status_writer(&c, true);
 
     assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 2);
     assert_eq!(
@@ -217,8 +237,7 @@ async fn blocked_namespaces_lose_our_addresses_only() {
     kube_support::create_namespace(&c, "blocked").await;
     let key = lb_service(&c, "blocked", "web").await;
     set_lb(&c, &key, &["10.0.0.5", "1.2.3.4"]).await;
-    let (_tx, leader) = watch::channel(true);
-    let mut writer = StatusWriter::new(c.clone(), "c1", leader);
+    let (_tx, mut writer) = status_writer(&c, true);
     let blocked = BTreeSet::from(["blocked".to_string()]);
     let report = writer
         .clear_namespaces(&blocked, &vips(&[("vip", "10.0.0.5")]))
@@ -232,28 +251,21 @@ async fn blocked_namespaces_lose_our_addresses_only() {
 async fn route_status_admits_with_the_vip_and_keeps_other_routers() {
     let sim = openshift_sim().await;
     let c = sim.client();
-    let fixture = build::route("default", "web", "web")
-        .host("a.example.com")
-        .build();
-    let route: Route = serde_json::from_value(serde_json::to_value(fixture).unwrap()).unwrap();
-    create(&c, &route).await;
+    let (routes, key) = web_route(&c).await;
     let theirs = json!({"status": {"ingress": [{"host": "a.example.com", "routerName": "default",
         "conditions": [{"type": "Admitted", "status": "True"}]}]}});
-    let routes: Api<Route> = Api::namespaced(c.clone(), "default");
     routes
         .patch_status("web", &PatchParams::default(), &Patch::Merge(&theirs))
         .await
         .unwrap();
     let ing = ingestion(&c).await;
-    let key = ObjectKey::new(Kind::Route, "default", "web");
-    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    let state = caught_up_on(&ing, &c, &key).await;
     let mut graph = AviGraph::default();
     graph
         .status
         .insert(key.clone(), vec![lb("c1--Shared-L7-0", &["a.example.com"])]);
     let v = vips(&[("c1--Shared-L7-0", "10.0.0.9")]);
-    let (_tx, leader) = watch::channel(true);
-    let mut writer = StatusWriter::new(c.clone(), "c1", leader);
+    let (_tx, mut writer) = status_writer(&c, true);
     assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 1);
     let status = routes.get("web").await.unwrap().status.unwrap();
     let ours: Vec<_> = status
@@ -278,7 +290,7 @@ async fn route_status_admits_with_the_vip_and_keeps_other_routers() {
             .any(|e| e.router_name.as_deref() == Some("default")),
         "other router kept"
     );
-    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    let state = caught_up_on(&ing, &c, &key).await;
     assert_eq!(
         writer.sync(&state, &graph, &v, &[]).await.written,
         0,
@@ -290,18 +302,12 @@ async fn route_status_admits_with_the_vip_and_keeps_other_routers() {
 async fn a_rejected_route_says_why_and_a_route_out_of_scope_loses_our_entry() {
     let sim = openshift_sim().await;
     let c = sim.client();
-    let fixture = build::route("default", "web", "web")
-        .host("a.example.com")
-        .build();
-    let route: Route = serde_json::from_value(serde_json::to_value(fixture).unwrap()).unwrap();
-    create(&c, &route).await;
+    let (routes, key) = web_route(&c).await;
     let ing = ingestion(&c).await;
-    let key = ObjectKey::new(Kind::Route, "default", "web");
-    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    let state = caught_up_on(&ing, &c, &key).await;
     let why = "edge route default/web has no key and certificate";
     let diags = vec![ako::model::Diagnostic::error(&key, "InvalidRoute", why)];
-    let (_tx, leader) = watch::channel(true);
-    let mut writer = StatusWriter::new(c.clone(), "c1", leader);
+    let (_tx, mut writer) = status_writer(&c, true);
     let graph = AviGraph::default();
     assert_eq!(
         writer
@@ -310,7 +316,6 @@ async fn a_rejected_route_says_why_and_a_route_out_of_scope_loses_our_entry() {
             .written,
         1
     );
-    let routes: Api<Route> = Api::namespaced(c.clone(), "default");
     let status = routes.get("web").await.unwrap().status.unwrap();
     let cond = &status.ingress[0].conditions[0];
     assert_eq!(
@@ -321,7 +326,7 @@ async fn a_rejected_route_says_why_and_a_route_out_of_scope_loses_our_entry() {
         ),
         (Some("ako-c1"), "False", Some(why))
     );
-    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    let state = caught_up_on(&ing, &c, &key).await;
     assert_eq!(
         writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
         1
@@ -363,7 +368,7 @@ async fn npl_services_are_annotated_once_and_the_annotation_stays() {
         0,
         "no rewrite while the watch has not delivered our write"
     );
-    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    let state = caught_up_on(&ing, &c, &key).await;
     assert_eq!(
         writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
         0
@@ -386,7 +391,7 @@ async fn addresses_observed_before_their_vsvip_is_deleted_are_cleared() {
     let (sim, ing, key, _, mut writer, tx) = one_service(true).await;
     let c = sim.client();
     set_lb(&c, &key, &["10.0.0.5", "1.2.3.4"]).await;
-    let state = caught_up(&ing, &c, std::slice::from_ref(&key)).await;
+    let state = caught_up_on(&ing, &c, &key).await;
     // Out of scope, and its VsVip already deleted when status is written.
     let graph = AviGraph::default();
     let mut fresh = StatusWriter::new(c.clone(), "c1", tx.subscribe());

@@ -21,22 +21,23 @@ use serde_json::Value;
 
 /// kube-sim with the AKO namespace; `crds` installed.
 pub async fn sim(crds: Vec<CustomResourceDefinition>) -> Handle {
-    let mut cfg = kube_sim::Config::default();
-    cfg.namespaces.push(AKO_NAMESPACE.to_owned());
-    let sim = kube_sim::spawn_with(cfg).await.unwrap();
-    install_crds(&sim.client(), crds).await;
-    sim
+    spawn(kube_sim::Config::default(), crds).await
 }
 
 /// kube-sim serving `route.openshift.io/v1` (an OpenShift cluster) with AKO's CRDs.
 pub async fn openshift_sim() -> Handle {
-    let mut cfg = kube_sim::Config {
+    let cfg = kube_sim::Config {
         openshift: true,
         ..Default::default()
     };
+    spawn(cfg, k8s_fixtures::crds::all_crds()).await
+}
+
+/// kube-sim under `cfg` plus the AKO namespace; `crds` installed.
+async fn spawn(mut cfg: kube_sim::Config, crds: Vec<CustomResourceDefinition>) -> Handle {
     cfg.namespaces.push(AKO_NAMESPACE.to_owned());
     let sim = kube_sim::spawn_with(cfg).await.unwrap();
-    install_crds(&sim.client(), k8s_fixtures::crds::all_crds()).await;
+    install_crds(&sim.client(), crds).await;
     sim
 }
 
@@ -129,14 +130,7 @@ where
 
 /// Polls `f` every 20 ms until it is true; panics with `what` after 20 s.
 pub async fn eventually(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually_async(what, || std::future::ready(f())).await;
 }
 
 /// Like [`eventually`] for an async check.
