@@ -12,7 +12,8 @@ use crate::model::scope::Infra;
 use crate::model::wire;
 use crate::naming::{self, SniPath};
 
-/// The switching objects of one host; returns the policy set key.
+/// The switching objects of one host; returns the policy set key. The policy set
+/// carries `ps_markers`, those of the host's VS (spec §3.3).
 #[allow(clippy::too_many_arguments)]
 pub fn path_policy(
     env: &Env<'_>,
@@ -23,6 +24,7 @@ pub fn path_policy(
     rules: &Rules<'_>,
     dedicated: bool,
     ps_name: String,
+    ps_markers: &[(&'static str, &str)],
 ) -> AviKey {
     let mut sorted: Vec<&PathRoute<'_>> = routes.to_vec();
     sorted.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
@@ -93,11 +95,7 @@ pub fn path_policy(
         refs.push(pg_key);
     }
     let body = wire::HttpPolicySet {
-        common: env.common(
-            AviKind::HttpPolicySet,
-            &ps_name,
-            &[(naming::MARKER_HOST, host)],
-        ),
+        common: env.common(AviKind::HttpPolicySet, &ps_name, ps_markers),
         http_request_policy: wire::HttpRequestPolicy { rules: http_rules },
     };
     out.insert(AviKind::HttpPolicySet, json(&body), ps_name.clone(), refs);

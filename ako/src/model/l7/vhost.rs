@@ -58,9 +58,18 @@ fn certs(
     keys
 }
 
-/// Markers of a host's own VS: Host, and InfrasettingName with an infra setting.
-fn host_markers<'a>(host: &'a str, infra: &Infra<'a>) -> Vec<(&'static str, &'a str)> {
-    let mut markers = vec![(naming::MARKER_HOST, host)];
+/// Markers of a host's own VS and of its HTTP policy set: Namespace (of the Ingress
+/// the objects are named after), Host, and InfrasettingName with an infra setting
+/// (spec §3.3; the original's `PopulateVSNodeMarkers`).
+fn host_markers<'a>(
+    namespace: &'a str,
+    host: &'a str,
+    infra: &Infra<'a>,
+) -> Vec<(&'static str, &'a str)> {
+    let mut markers = vec![
+        (naming::MARKER_NAMESPACE, namespace),
+        (naming::MARKER_HOST, host),
+    ];
     if let Some(infra_name) = infra.name {
         markers.push((naming::MARKER_INFRA_SETTING_NAME, infra_name));
     }
@@ -126,11 +135,13 @@ pub fn sni_child(
         None => certs(env, out, infra, host, tls),
     };
     let routes: Vec<&PathRoute<'_>> = entry.secure.iter().collect();
-    let ps_name =
-        naming::sni_httppolicyset(env.cluster, infra.name, &tls.claimed_by.namespace, host);
-    let ps = switching::path_policy(env, out, infra, host, &routes, rules, false, ps_name);
+    let ns = tls.claimed_by.namespace.as_str();
+    let markers = host_markers(ns, host, infra);
+    let ps_name = naming::sni_httppolicyset(env.cluster, infra.name, ns, host);
+    let ps = switching::path_policy(
+        env, out, infra, host, &routes, rules, false, ps_name, &markers,
+    );
     let name = naming::sni_child_vs(env.cluster, infra.name, host);
-    let markers = host_markers(host, infra);
     let mut vs = wire::VirtualService::new(
         env.common(AviKind::VirtualService, &name, &markers),
         &infra.seg_ref,
@@ -173,7 +184,10 @@ pub fn dedicated(
     let routes: Vec<&PathRoute<'_>> = entry.insecure.iter().chain(&entry.secure).collect();
     let first_ns = entry.first.1.namespace.as_str();
     let ps_name = naming::sni_httppolicyset(env.cluster, infra.name, first_ns, host);
-    let ps = switching::path_policy(env, out, infra, host, &routes, rules, true, ps_name);
+    let markers = host_markers(first_ns, host, infra);
+    let ps = switching::path_policy(
+        env, out, infra, host, &routes, rules, true, ps_name, &markers,
+    );
     let mut refs = vec![AviKey::new(AviKind::VsVip, vsvip.clone()), ps.clone()];
     let mut policies = Vec::new();
     let secure = entry.tls.as_ref();
@@ -203,7 +217,6 @@ pub fn dedicated(
         index: HTTP_POLICY_INDEX,
         http_policy_set_ref: ps.to_ref(),
     });
-    let markers = host_markers(host, infra);
     let mut vs = wire::VirtualService::new(
         env.common(AviKind::VirtualService, &name, &markers),
         &infra.seg_ref,
