@@ -21,7 +21,8 @@
 //!   [`store()`](Handle::store), [`set_upgrade_in_progress`](Handle::set_upgrade_in_progress),
 //!   [`set_rate_limit`](Handle::set_rate_limit), [`save_state`](Handle::save_state),
 //!   [`expire_sessions`](Handle::expire_sessions),
-//!   [`certificate_pem`](Handle::certificate_pem) (HTTPS mode).
+//!   [`certificate_pem`](Handle::certificate_pem) (HTTPS mode),
+//!   [`router()`](Handle::router) (the same API as an in-process axum `Router`).
 //!   Dropping the handle stops the server.
 //!
 //! Requests are attributed to a client by the `X-Sim-Client` header, else the remote

@@ -153,6 +153,28 @@ impl Handle {
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
         self.sim.limiter.set(limit);
     }
+    /// The simulator's axum `Router`, sharing this handle's state (store, sessions,
+    /// faults, request log, rate limit), for driving it in-process without a socket,
+    /// e.g. with `tower::ServiceExt::oneshot`. Requests without the `X-Sim-Client`
+    /// header are attributed to client `unknown` (there is no remote address).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use tower::ServiceExt;
+    /// let sim = avi_sim::spawn(avi_sim::Config::default()).await.unwrap();
+    /// let login = axum::http::Request::post("/login")
+    ///     .header("content-type", "application/x-www-form-urlencoded")
+    ///     .body(axum::body::Body::from("username=admin&password=password"))
+    ///     .unwrap();
+    /// let resp = sim.router().oneshot(login).await.unwrap();
+    /// assert_eq!(resp.status(), 200);
+    /// assert!(resp.headers().contains_key("set-cookie"));
+    /// # }
+    /// ```
+    pub fn router(&self) -> axum::Router {
+        crate::api::router(self.sim.clone())
+    }
     /// Stops the server now.
     pub fn shutdown(&self) {
         self.server.shutdown();

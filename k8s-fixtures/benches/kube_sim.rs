@@ -2,7 +2,9 @@
 //! fan-out to 10 watchers (events delivered per second), and resident memory holding 100k
 //! objects (target: under 500 MB). Prints numbers; asserts nothing about time.
 //!
-//! Run: `cargo bench -p k8s-fixtures --bench kube_sim` (KUBE_SIM_BENCH_OBJECTS overrides 100000).
+//! Run: `cargo bench -p k8s-fixtures --bench kube_sim`. Environment:
+//! `KUBE_SIM_BENCH_OBJECTS` (memory, default 100000), `KUBE_SIM_BENCH_REQUESTS` (requests
+//! of the baseline and creates watched by the fan-out, default 5000).
 
 use std::time::Instant;
 
@@ -44,12 +46,19 @@ async fn create_range(api: &Api<ConfigMap>, from: usize, to: usize) -> usize {
         .await
 }
 
-#[tokio::main]
-async fn main() {
-    let objects: usize = std::env::var("KUBE_SIM_BENCH_OBJECTS")
+fn env_count(key: &str, default: usize) -> usize {
+    std::env::var(key)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() {
+    let objects = env_count("KUBE_SIM_BENCH_OBJECTS", 100_000);
+    let requests = env_count("KUBE_SIM_BENCH_REQUESTS", 5_000);
+    println!("kube-sim: {requests} requests per figure, memory at {objects} objects");
     let cfg = kube_sim::Config {
         history_limit: 10_000,
         ..Default::default()
@@ -60,7 +69,7 @@ async fn main() {
     let rss_start = rss_mb();
 
     // Baseline: the cheapest request, same client and connection pool.
-    let n = 5_000;
+    let n = requests;
     let t = Instant::now();
     let ok = stream::iter(0..n)
         .map(|_| {
@@ -77,7 +86,7 @@ async fn main() {
     );
 
     // Fan-out: 10 watchers see every create.
-    let fanout = 5_000.min(objects);
+    let fanout = requests.min(objects);
     let rv = sim.resource_version().to_string();
     let mut watchers = Vec::new();
     for _ in 0..10 {

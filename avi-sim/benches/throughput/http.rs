@@ -1,6 +1,6 @@
 //! The HTTP side of the throughput bench: servers alone on one core (a current_thread
-//! runtime on their own thread), the bare axum baseline server, a logged-in reqwest
-//! client sending what the SDKs send, and the load driver.
+//! runtime on their own thread), the bare axum baseline router and server, a logged-in
+//! reqwest client sending what the SDKs send, and the load driver.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +15,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::procfs::{current_tid, thread_cpu};
+use crate::{Op, SDK_VERSION};
 
 pub struct Server {
     pub url: String,
@@ -92,10 +93,15 @@ async fn bare_post(body: axum::body::Bytes) -> impl IntoResponse {
     )
 }
 
-pub async fn bare_server(bare: Arc<Bare>) -> (String, ()) {
-    let app = Router::new()
+/// The baseline: one axum route answering a stored JSON value, or echoing a POST.
+pub fn bare_router(bare: Arc<Bare>) -> Router {
+    Router::new()
         .route("/api/pool", get(bare_get).post(bare_post))
-        .with_state(bare);
+        .with_state(bare)
+}
+
+pub async fn bare_server(bare: Arc<Bare>) -> (String, ()) {
+    let app = bare_router(bare);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -160,7 +166,7 @@ impl Client {
             .header("Cookie", &self.cookie)
             .header("X-CSRFToken", &self.csrf)
             .header("Referer", &self.base)
-            .header("X-Avi-Version", "30.2.1")
+            .header("X-Avi-Version", SDK_VERSION)
             .header("X-Avi-Tenant", "admin")
             .header("Content-Type", "application/json")
     }
@@ -173,7 +179,15 @@ pub fn pool_body(name: &str) -> Value {
                     {"ip": {"addr": "10.1.1.2", "type": "V4"}, "port": 8080}]})
 }
 
-pub type MakeReq = Arc<dyn Fn(&Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
+/// The HTTP form of a benchmarked operation.
+fn request(c: &Client, op: &Op, i: u64) -> reqwest::RequestBuilder {
+    let (method, path, body) = op(i);
+    let r = c.req(method, &path);
+    match body {
+        Some(b) => r.json(&b),
+        None => r,
+    }
+}
 
 pub struct Run {
     pub ok: u64,
@@ -193,21 +207,21 @@ impl Run {
 }
 
 /// `concurrency` tasks each sending requests back to back on kept-alive connections.
-pub async fn drive(client: &Client, tid: u32, secs: u64, concurrency: u64, make: MakeReq) -> Run {
+pub async fn drive(client: &Client, tid: u32, time: Duration, concurrency: u64, op: &Op) -> Run {
     let counter = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let ok = Arc::new(AtomicU64::new(0));
     let cpu0 = thread_cpu(tid);
     let start = Instant::now();
-    let deadline = start + Duration::from_secs(secs);
+    let deadline = start + time;
     let tasks: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (c, make, counter) = (client.clone(), make.clone(), counter.clone());
+            let (c, op, counter) = (client.clone(), op.clone(), counter.clone());
             let (ok, failed) = (ok.clone(), failed.clone());
             tokio::spawn(async move {
                 while Instant::now() < deadline {
                     let i = counter.fetch_add(1, Ordering::Relaxed);
-                    let good = match make(&c, i).send().await {
+                    let good = match request(&c, &op, i).send().await {
                         Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
                         Err(_) => false,
                     };
