@@ -2,6 +2,9 @@
 //! `model::build` for 1k and 10k Ingresses (10 paths each, 2000 hosts, a fifth of
 //! them TLS, LARGE shards), with a baseline measured in the same run: deep-cloning
 //! the same input objects. Prints figures only; asserts nothing about time.
+//!
+//! Environment: `MODEL_BENCH_SIZES` (default `1000,10000`), `MODEL_BENCH_RUNS` (best
+//! of, default 5; quick mode uses fewer).
 
 use std::fmt::Write;
 use std::hint::black_box;
@@ -91,22 +94,40 @@ fn deep_clone(state: &ClusterState) -> usize {
         + clone_all::<Secret>(state)
 }
 
+/// `MODEL_BENCH_SIZES` / `MODEL_BENCH_RUNS`, else the full run's defaults.
+fn settings() -> (Vec<usize>, usize) {
+    let sizes: Vec<usize> = std::env::var("MODEL_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .filter(|v: &Vec<usize>| !v.is_empty())
+        .unwrap_or_else(|| vec![1_000, 10_000]);
+    let runs = std::env::var("MODEL_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(5);
+    (sizes, runs)
+}
+
 fn main() {
     let mut cfg = AkoConfig::new("bench");
     cfg.shard_size = ShardSize::Large;
-    println!("model::build, {PATHS} paths per Ingress, {HOSTS} hosts, LARGE shards (best of 5)");
+    let (sizes, runs) = settings();
+    println!(
+        "model::build, {PATHS} paths per Ingress, {HOSTS} hosts, LARGE shards (best of {runs}; sizes {sizes:?}); target 10k < 1 s on one core"
+    );
     println!(
         "{:>9} {:>12} {:>14} {:>12} {:>12} {:>10} {:>8}",
         "ingresses", "build", "per ingress", "drop", "baseline", "objects", "diags"
     );
-    for n in [1_000, 10_000] {
+    for n in sizes {
         let mut state = ClusterState::new();
         let errors = model::input::load(&mut state, &manifests(n));
         assert!(errors.is_empty(), "{errors:?}");
         // Build and drop timed apart: dropping ~100k JSON bodies is the caller's cost.
         let mut size = (0, 0);
         let (mut build, mut drop_time) = (Duration::MAX, Duration::MAX);
-        for _ in 0..5 {
+        for _ in 0..runs {
             let t = Instant::now();
             let result = model::build(black_box(&state), &cfg);
             build = build.min(t.elapsed());
@@ -115,7 +136,7 @@ fn main() {
             drop(black_box(result));
             drop_time = drop_time.min(t.elapsed());
         }
-        let baseline = best_of(5, || {
+        let baseline = best_of(runs, || {
             black_box(deep_clone(&state));
         });
         println!(
