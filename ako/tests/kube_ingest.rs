@@ -131,7 +131,7 @@ async fn state_mirrors_the_server_for_every_kind() {
 }
 
 #[tokio::test]
-async fn openshift_mode_watches_routes_instead_of_ingresses() {
+async fn openshift_mode_watches_routes_and_ingresses_to_report_them() {
     let sim = openshift_sim().await;
     let c = sim.client();
     let ingress = build::ingress("default", "web")
@@ -145,11 +145,12 @@ async fn openshift_mode_watches_routes_instead_of_ingresses() {
         .host("a.example.com")
         .build();
     roundtrip::<Route>(&c, &ing, route).await;
-    assert_eq!(
-        ing.with_state(|s| s.count::<Ingress>()),
-        0,
-        "Ingresses are ignored (F15)"
-    );
+    // Ingresses are ingested so the model can report each as ignored (F15).
+    assert_eq!(ing.with_state(|s| s.count::<Ingress>()), 1);
+    let later = build::ingress("default", "later")
+        .rule("b.example.com", "/", "web", 80)
+        .build();
+    roundtrip::<Ingress>(&c, &ing, later).await;
 }
 
 #[tokio::test]

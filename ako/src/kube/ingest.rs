@@ -33,7 +33,8 @@ pub struct IngestConfig {
     /// Namespaces whose objects are never stored (`blockedNamespaceList`).
     pub blocked_namespaces: BTreeSet<String>,
     /// `Some` forces OpenShift mode on or off; `None` detects it: the cluster serves
-    /// `route.openshift.io/v1` Routes → Routes are watched and Ingresses are not (F15).
+    /// `route.openshift.io/v1` Routes → Routes are watched and processed; Ingresses
+    /// are still watched, only to report each as ignored (F15).
     pub openshift: Option<bool>,
     /// NodePortLocal mode: Pods are watched too.
     pub node_port_local: bool,
@@ -120,11 +121,13 @@ impl Ingestion {
             Kind::AviInfraSetting,
             Kind::HostRule,
             Kind::HttpRule,
+            // On OpenShift too: the model reports each Ingress as ignored (F15).
+            Kind::Ingress,
         ];
-        kinds.extend(if openshift {
-            &[Kind::Route][..]
+        kinds.push(if openshift {
+            Kind::Route
         } else {
-            &[Kind::Ingress, Kind::IngressClass][..]
+            Kind::IngressClass
         });
         if cfg.node_port_local {
             kinds.push(Kind::Pod);
@@ -151,25 +154,13 @@ impl Ingestion {
             ),
             kind_watch::spawn::<Service>(s, Api::all(client.clone()), all.clone()),
             kind_watch::spawn::<EndpointSlice>(s, Api::all(client.clone()), all.clone()),
+            kind_watch::spawn::<Ingress>(s, Api::all(client.clone()), all.clone()),
         ];
-        if openshift {
-            tasks.push(kind_watch::spawn::<Route>(
-                s,
-                Api::all(client.clone()),
-                all.clone(),
-            ));
+        tasks.push(if openshift {
+            kind_watch::spawn::<Route>(s, Api::all(client.clone()), all)
         } else {
-            tasks.push(kind_watch::spawn::<Ingress>(
-                s,
-                Api::all(client.clone()),
-                all.clone(),
-            ));
-            tasks.push(kind_watch::spawn::<IngressClass>(
-                s,
-                Api::all(client.clone()),
-                all,
-            ));
-        }
+            kind_watch::spawn::<IngressClass>(s, Api::all(client.clone()), all)
+        });
         if cfg.node_port_local {
             tasks.push(kind_watch::spawn::<Pod>(
                 s,
@@ -187,7 +178,8 @@ impl Ingestion {
         })
     }
 
-    /// Whether Routes (not Ingresses) are watched; the model must use the same mode.
+    /// Whether Routes are watched (and Ingresses only reported as ignored); the
+    /// model must use the same mode.
     pub fn openshift(&self) -> bool {
         self.openshift
     }
