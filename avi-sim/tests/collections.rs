@@ -58,12 +58,7 @@ async fn every_type_supports_every_verb() {
         let created = api.create(ty, minimal(ty, &format!("t-{ty}"))).await;
         let id = uuid(&created);
         assert!(id.starts_with(&format!("{ty}-")), "{id}");
-        assert!(
-            created["url"]
-                .as_str()
-                .unwrap()
-                .ends_with(&format!("/api/{ty}/{id}#t-{ty}"))
-        );
+        assert_ends_with(&created["url"], &format!("/api/{ty}/{id}#t-{ty}"));
         assert!(
             created["_last_modified"]
                 .as_str()
@@ -125,13 +120,7 @@ async fn paging_with_next_and_count() {
         .get("/api/pool/?&page_size=7&page=2&created_by=ako-a")
         .await;
     assert_eq!(v["count"], 10);
-    let names: Vec<&str> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["p21", "p24", "p27"]);
+    assert_eq!(result_names(&v), ["p21", "p24", "p27"]);
     let (s, _) = api.get("/api/pool?page_size=1000").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
@@ -143,8 +132,7 @@ async fn name_filters_fields_and_include_name() {
     for n in ["alpha-web", "beta-web", "gamma"] {
         api.create("pool", pool(n)).await;
     }
-    let (_, v) = api.get("/api/pool?name.contains=web").await;
-    assert_eq!(v["count"], 2);
+    assert_eq!(api.count("/api/pool?name.contains=web").await, 2);
     let (_, v) = api.get("/api/pool?name=gamma&fields=servers").await;
     let obj = v["results"][0].as_object().unwrap();
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
@@ -153,29 +141,16 @@ async fn name_filters_fields_and_include_name() {
     assert!(!obj["url"].as_str().unwrap().contains('#'));
     let (_, v) = api.get("/api/pool?name=gamma&include_name").await;
     let r = &v["results"][0];
-    assert!(r["url"].as_str().unwrap().ends_with("#gamma"));
-    assert!(r["cloud_ref"].as_str().unwrap().ends_with("#Default-Cloud"));
+    assert_ends_with(&r["url"], "#gamma");
+    assert_ends_with(&r["cloud_ref"], "#Default-Cloud");
     let (_, v) = api.get("/api/pool?name=gamma&include_name=true").await;
-    assert!(
-        v["results"][0]["tenant_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("/api/tenant/admin#admin")
-    );
+    assert_ends_with(&v["results"][0]["tenant_ref"], "/api/tenant/admin#admin");
     let (_, v) = api
         .get("/api/pool?name.in=gamma,alpha-web&sort=-name")
         .await;
-    let names: Vec<&str> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["gamma", "alpha-web"]);
-    let (_, v) = api
-        .get("/api/vrfcontext?cloud_ref.name=Default-Cloud")
-        .await;
-    assert_eq!(v["count"], 2);
+    assert_eq!(result_names(&v), ["gamma", "alpha-web"]);
+    let vrfs_of_the_cloud = "/api/vrfcontext?cloud_ref.name=Default-Cloud";
+    assert_eq!(api.count(vrfs_of_the_cloud).await, 2);
 }
 
 #[tokio::test]
@@ -190,16 +165,14 @@ async fn refers_to_and_referred_by() {
     let (_, v) = api
         .get(&format!("/api/poolgroup?refers_to=pool:{}", uuid(&p1)))
         .await;
-    assert_eq!(v["count"], 1);
-    assert_eq!(v["results"][0]["name"], "pg");
-    let (_, v) = api
-        .get(&format!("/api/pool?referred_by=poolgroup:{}", uuid(&pg)))
-        .await;
-    assert_eq!(v["count"], 2);
-    let (_, v) = api
-        .get(&format!("/api/virtualservice?refers_to=pool:{}", uuid(&p1)))
-        .await;
-    assert_eq!(v["count"], 0);
+    assert_eq!(result_names(&v), ["pg"]);
+    let (p1, pg) = (uuid(&p1), uuid(&pg));
+    for (query, n) in [
+        (format!("pool?referred_by=poolgroup:{pg}"), 2),
+        (format!("virtualservice?refers_to=pool:{p1}"), 0),
+    ] {
+        assert_eq!(api.count(&format!("/api/{query}")).await, n, "{query}");
+    }
 }
 
 #[tokio::test]
@@ -270,15 +243,12 @@ async fn patch_add_and_delete_static_routes() {
     let api = login(&h).await;
     let vrf = api.by_name("vrfcontext", "global").await;
     let path = format!("/api/vrfcontext/{}", uuid(&vrf));
-    let route = |id: &str, nh: &str| {
-        json!({"route_id": id, "prefix": {"ip_addr": {"addr": "10.0.0.0", "type": "V4"}, "mask": 24},
-               "next_hop": {"addr": nh, "type": "V4"}})
-    };
+    let routes = [
+        static_route("c1-1", "1.1.1.1"),
+        static_route("c1-2", "1.1.1.2"),
+    ];
     let (s, v) = api
-        .patch(
-            &path,
-            json!({"add": {"static_routes": [route("c1-1", "1.1.1.1"), route("c1-2", "1.1.1.2")]}}),
-        )
+        .patch(&path, json!({"add": {"static_routes": routes}}))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["static_routes"].as_array().unwrap().len(), 2);
@@ -310,12 +280,13 @@ async fn search_and_skip_default() {
         json!({"name": "b", "description": "back end", "default_server_port": 8080}),
     )
     .await;
-    let (_, v) = api.get("/api/pool?search=(description,end)").await;
-    assert_eq!(v["count"], 2);
-    let (_, v) = api.get("/api/pool?search=(description,front)").await;
-    assert_eq!(v["count"], 0);
-    let (_, v) = api.get("/api/pool?isearch=(description,front)").await;
-    assert_eq!(v["count"], 1);
+    for (query, n) in [
+        ("search=(description,end)", 2),
+        ("search=(description,front)", 0),
+        ("isearch=(description,front)", 1),
+    ] {
+        assert_eq!(api.count(&format!("/api/pool?{query}")).await, n, "{query}");
+    }
     let (_, v) = api.get("/api/pool?skip_default=true&sort=name").await;
     let (a, b) = (&v["results"][0], &v["results"][1]);
     assert!(

@@ -7,6 +7,8 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
+const BAD: StatusCode = StatusCode::BAD_REQUEST;
+
 #[tokio::test]
 async fn refs_by_url_relative_and_name_resolve_to_urls() {
     let h = sim().await;
@@ -76,9 +78,8 @@ async fn unknown_refs_are_400_with_the_type_not_found_text() {
             "Network object not found",
         ),
     ] {
-        let (s, v) = api.post(&format!("/api/{ty}"), body).await;
-        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-        assert!(err(&v).contains(text), "{v}");
+        let e = refused(api.post(&format!("/api/{ty}"), body).await, BAD);
+        assert!(e.contains(text), "expected {text:?} in {e}");
     }
     assert_eq!(h.store().of_type("poolgroup").count(), 0, "nothing stored");
 }
@@ -88,16 +89,14 @@ async fn duplicate_names_are_409_per_scope() {
     let h = sim().await;
     let api = login(&h).await;
     api.create("pool", pool("dup")).await;
-    let (s, v) = api.post("/api/pool", pool("dup")).await;
-    assert_eq!(s, StatusCode::CONFLICT);
+    let second = api.post("/api/pool", pool("dup")).await;
     assert_eq!(
-        err(&v),
+        refused(second, StatusCode::CONFLICT),
         "Pool with this Name and Tenant ref already exists."
     );
-    let (s, v) = api.post("/api/vrfcontext", json!({"name": "global"})).await;
-    assert_eq!(s, StatusCode::CONFLICT);
+    let second = api.post("/api/vrfcontext", json!({"name": "global"})).await;
     assert_eq!(
-        err(&v),
+        refused(second, StatusCode::CONFLICT),
         "VrfContext with this Name, Tenant ref and Cloud ref already exists."
     );
     // Same vrf name in another cloud is fine.
@@ -133,13 +132,12 @@ async fn deleting_a_referenced_object_is_403_with_the_referrers() {
             json!({"name": "vs1", "pool_ref": "/api/pool?name=p1", "services": [{"port": 80}]}),
         )
         .await;
-    let (s, v) = api.delete(&format!("/api/pool/{}", uuid(&p))).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    let answer = api.delete(&format!("/api/pool/{}", uuid(&p))).await;
+    assert_eq!(answer.1["obj_name"], "p1");
     assert_eq!(
-        err(&v),
+        refused(answer, StatusCode::FORBIDDEN),
         "Cannot delete, object is referred by: ['PoolGroup pg1', 'VirtualService vs1']"
     );
-    assert_eq!(v["obj_name"], "p1");
     api.delete(&format!("/api/virtualservice/{}", uuid(&vs)))
         .await;
     api.delete(&format!("/api/poolgroup/{}", uuid(&pg))).await;
@@ -152,11 +150,11 @@ async fn system_defaults_cannot_be_deleted() {
     let h = sim().await;
     let api = login(&h).await;
     let hm = api.by_name("healthmonitor", "System-HTTP").await;
-    let (s, v) = api
-        .delete(&format!("/api/healthmonitor/{}", uuid(&hm)))
-        .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    assert_eq!(err(&v), "Cannot delete system default object");
+    let path = format!("/api/healthmonitor/{}", uuid(&hm));
+    assert_eq!(
+        refused(api.delete(&path).await, StatusCode::FORBIDDEN),
+        "Cannot delete system default object"
+    );
 }
 
 #[tokio::test]
@@ -181,12 +179,8 @@ async fn refs_deep_inside_policies_count_for_integrity() {
             json!({"name": "ps", "http_request_policy": {"rules": [rule]}}),
         )
         .await;
-    assert!(
-        ps["http_request_policy"]["rules"][0]["switching_action"]["pool_group_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("#pg")
-    );
+    let action = &ps["http_request_policy"]["rules"][0]["switching_action"];
+    assert_ends_with(&action["pool_group_ref"], "#pg");
     let vs = api
         .create(
             "virtualservice",
@@ -194,9 +188,9 @@ async fn refs_deep_inside_policies_count_for_integrity() {
             "http_policies": [{"index": 11, "http_policy_set_ref": "/api/httppolicyset?name=ps"}]}),
         )
         .await;
-    let (s, v) = api.delete(&format!("/api/poolgroup/{}", uuid(&pg))).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    assert!(err(&v).contains("'HTTPPolicySet ps'"), "{v}");
+    let in_use = api.delete(&format!("/api/poolgroup/{}", uuid(&pg))).await;
+    let e = refused(in_use, StatusCode::FORBIDDEN);
+    assert!(e.contains("'HTTPPolicySet ps'"), "{e}");
     let (_, v) = api
         .get(&format!(
             "/api/virtualservice?refers_to=httppolicyset:{}",
@@ -207,15 +201,10 @@ async fn refs_deep_inside_policies_count_for_integrity() {
     // A bad enum deep inside a rule is refused with its path.
     let mut bad = rule.clone();
     bad["match"]["path"]["match_criteria"] = json!("SOMETIMES");
-    let (s, v) = api
-        .post(
-            "/api/httppolicyset",
-            json!({"name": "bad", "http_request_policy": {"rules": [bad]}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let bad = json!({"name": "bad", "http_request_policy": {"rules": [bad]}});
+    let e = refused(api.post("/api/httppolicyset", bad).await, BAD);
     assert!(
-        err(&v).contains("http_request_policy.rules[0].match.path.match_criteria"),
-        "{v}"
+        e.contains("http_request_policy.rules[0].match.path.match_criteria"),
+        "{e}"
     );
 }

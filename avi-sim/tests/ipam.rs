@@ -9,6 +9,8 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+const BAD: StatusCode = StatusCode::BAD_REQUEST;
+
 fn auto(name: &str) -> Value {
     json!({"name": name, "vip": [{"auto_allocate_ip": true}]})
 }
@@ -43,12 +45,8 @@ async fn allocation_is_deterministic_and_unique() {
     assert_eq!(addr(&b), "10.10.10.11");
     assert_eq!(a["vip"][0]["vip_id"], "0");
     assert_eq!(a["vip"][0]["avi_allocated_vip"], true);
-    assert!(
-        a["vip"][0]["ipam_network_subnet"]["network_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("#vip-network")
-    );
+    let subnet = &a["vip"][0]["ipam_network_subnet"];
+    assert_ends_with(&subnet["network_ref"], "#vip-network");
     // Same requests on a fresh simulator give the same addresses.
     let h2 = sim().await;
     let api2 = login(&h2).await;
@@ -85,9 +83,8 @@ async fn exhaustion_is_no_available_free_ips_and_freed_addresses_come_back() {
         got.push(addr(&api.create("vsvip", auto(&format!("v{i}"))).await));
     }
     assert_eq!(got, ["10.9.0.2", "10.9.0.3", "10.9.0.4"]);
-    let (s, v) = api.post("/api/vsvip", auto("v3")).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(err(&v).contains("No available free IPs"), "{v}");
+    let e = refused(api.post("/api/vsvip", auto("v3")).await, BAD);
+    assert!(e.contains("No available free IPs"), "{e}");
     let v1 = api.by_name("vsvip", "v1").await;
     api.delete(&format!("/api/vsvip/{}", uuid(&v1))).await;
     assert_eq!(addr(&api.create("vsvip", auto("v4")).await), "10.9.0.3");
@@ -124,18 +121,16 @@ async fn explicit_network_and_static_addresses() {
     // The network is now referenced.
     let (s, _) = api.delete(&format!("/api/network/{}", uuid(&net))).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let st = api.create("vsvip", json!({"name": "static", "vip": [{"vip_id": "0", "ip_address": {"addr": "192.0.2.7", "type": "V4"}}]})).await;
+    let fixed = |vip_id: &str, ip: &str| json!({"name": "static", "vip": [{"vip_id": vip_id, "ip_address": {"addr": ip, "type": "V4"}}]});
+    let st = api.create("vsvip", fixed("0", "192.0.2.7")).await;
     let path = format!("/api/vsvip/{}", uuid(&st));
-    let (s, v) = api.put(&path, json!({"name": "static", "vip": [{"vip_id": "0", "ip_address": {"addr": "192.0.2.8", "type": "V4"}}]})).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let e = refused(api.put(&path, fixed("0", "192.0.2.8")).await, BAD);
     assert!(
-        err(&v).contains("If a new preferred IP is needed, please recreate the VIP"),
-        "{v}"
+        e.contains("If a new preferred IP is needed, please recreate the VIP"),
+        "{e}"
     );
-    let (s, v) = api.put(&path, json!({"name": "static", "vip": [{"vip_id": "5", "ip_address": {"addr": "192.0.2.7", "type": "V4"}}]})).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(
-        err(&v),
+        refused(api.put(&path, fixed("5", "192.0.2.7")).await, BAD),
         "Changing an existing VIP's vip_id is not supported"
     );
 }

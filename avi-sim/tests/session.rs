@@ -56,9 +56,13 @@ async fn no_session_is_401_and_wrong_csrf_is_the_controller_text() {
     let (s, _) = api.get("/api/pool").await;
     assert_eq!(s, StatusCode::OK);
     api.csrf = "wrong".into();
-    let (s, v) = api.post("/api/pool", pool("p")).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED);
-    assert_eq!(err(&v), "CSRF token missing or incorrect.");
+    assert_eq!(
+        refused(
+            api.post("/api/pool", pool("p")).await,
+            StatusCode::UNAUTHORIZED
+        ),
+        "CSRF token missing or incorrect."
+    );
     // GETs need no CSRF token.
     let (s, _) = api.get("/api/pool").await;
     assert_eq!(s, StatusCode::OK);
@@ -143,21 +147,15 @@ async fn tenants_are_isolated_and_unknown_tenant_is_refused() {
     admin.create("pool", pool("shared-name")).await;
     let (_, v) = admin.get("/api/pool?name=shared-name").await;
     assert_eq!(v["count"], 1);
-    assert!(
-        v["results"][0]["tenant_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("/api/tenant/admin")
-    );
-    let (_, v) = a.get("/api/pool").await;
-    assert_eq!(v["count"], 1);
+    assert_ends_with(&v["results"][0]["tenant_ref"], "/api/tenant/admin");
+    assert_eq!(a.count("/api/pool").await, 1);
     // Shared admin objects (the cloud) are visible from the tenant.
-    let (_, v) = a.get("/api/cloud?name=Default-Cloud").await;
-    assert_eq!(v["count"], 1);
+    assert_eq!(a.count("/api/cloud?name=Default-Cloud").await, 1);
     let ghost = login(&h).await.tenant("nope");
-    let (s, v) = ghost.get("/api/pool").await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    assert_eq!(err(&v), "Tenant 'nope' does not exist!");
+    assert_eq!(
+        refused(ghost.get("/api/pool").await, StatusCode::FORBIDDEN),
+        "Tenant 'nope' does not exist!"
+    );
 }
 
 #[tokio::test]
@@ -176,33 +174,35 @@ async fn token_login() {
     let api = login(&h).await;
     let (s, t) = api.post("/api/user-token", json!({"hours": 1})).await;
     assert_eq!(s, StatusCode::CREATED);
-    let resp = http_client()
-        .post(format!("{}/login", h.url()))
-        .json(&json!({"username": "admin", "token": t["token"]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let login_with_token = || async {
+        http_client()
+            .post(format!("{}/login", h.url()))
+            .json(&json!({"username": "admin", "token": t["token"]}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(login_with_token().await, StatusCode::OK);
     let (s, _) = api
         .delete(&format!("/api/user-token/{}", t["uuid"].as_str().unwrap()))
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let resp = http_client()
-        .post(format!("{}/login", h.url()))
-        .json(&json!({"username": "admin", "token": t["token"]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(login_with_token().await, StatusCode::UNAUTHORIZED);
+}
+
+/// avi-sim over HTTPS with a generated certificate.
+async fn https_sim() -> avi_sim::Handle {
+    sim_with(Config {
+        tls: Some(Tls::SelfSigned),
+        ..Config::default()
+    })
+    .await
 }
 
 #[tokio::test]
 async fn https_with_a_generated_certificate_needs_a_referer_on_writes() {
-    let h = sim_with(Config {
-        tls: Some(Tls::SelfSigned),
-        ..Config::default()
-    })
-    .await;
+    let h = https_sim().await;
     assert!(h.url().starts_with("https://"));
     let api = login(&h).await;
     let (s, v) = api.post("/api/pool", pool("tls")).await;
@@ -265,11 +265,7 @@ async fn expired_sessions_get_401_and_log_in_again() {
 
 #[tokio::test]
 async fn the_generated_certificate_verifies_for_127_0_0_1() {
-    let h = sim_with(Config {
-        tls: Some(Tls::SelfSigned),
-        ..Config::default()
-    })
-    .await;
+    let h = https_sim().await;
     let pem = h.certificate_pem().expect("HTTPS mode has a certificate");
     let _ = rustls::crypto::ring::default_provider().install_default();
     let strict = reqwest::Client::builder()
@@ -302,11 +298,9 @@ async fn shared_admin_objects_are_read_only_from_other_tenants() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     // Objects of a tenant keep it from being deleted.
     b.create("pool", pool("in-b")).await;
-    let (s, v) = admin
-        .delete(&format!("/api/tenant/{}", uuid(&tenant)))
-        .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    assert!(err(&v).contains("'Pool in-b'"), "{v}");
+    let path = format!("/api/tenant/{}", uuid(&tenant));
+    let e = refused(admin.delete(&path).await, StatusCode::FORBIDDEN);
+    assert!(e.contains("'Pool in-b'"), "{e}");
 }
 
 #[tokio::test]
@@ -316,14 +310,10 @@ async fn vrf_of_admin_from_another_tenant_is_cannot_modify_vrfcontext() {
     admin.create("tenant", json!({"name": "team-c"})).await;
     let c = login(&h).await.tenant("team-c");
     let vrf = c.by_name("vrfcontext", "global").await;
-    let (s, v) = c
-        .patch(
-            &format!("/api/vrfcontext/{}", uuid(&vrf)),
-            json!({"add": {"static_routes": []}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(err(&v).contains("Cannot modify VrfContext"), "{v}");
+    let path = format!("/api/vrfcontext/{}", uuid(&vrf));
+    let no_routes = json!({"add": {"static_routes": []}});
+    let e = refused(c.patch(&path, no_routes).await, StatusCode::BAD_REQUEST);
+    assert!(e.contains("Cannot modify VrfContext"), "{e}");
 }
 
 #[tokio::test]
@@ -332,15 +322,14 @@ async fn fields_newer_than_the_api_version_are_refused_on_input() {
     let mut api = login(&h).await;
     api.version = Some("20.1.1".into());
     let markers = json!([{"key": "clustername", "values": ["c"]}]);
-    let (s, v) = api
-        .post("/api/pool", json!({"name": "p", "markers": markers}))
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let with_markers = json!({"name": "p", "markers": markers});
+    let e = refused(
+        api.post("/api/pool", with_markers).await,
+        StatusCode::BAD_REQUEST,
+    );
     assert!(
-        err(&v).contains(
-            "Field 'markers' is not available in API version 20.1.1 (introduced in 20.1.5)"
-        ),
-        "{v}"
+        e.contains("Field 'markers' is not available in API version 20.1.1 (introduced in 20.1.5)"),
+        "{e}"
     );
     // Nested too: Pool.servers[].ip is old, VsVip.vip[].placement_networks is 18.2.5.
     let p = api

@@ -8,6 +8,8 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+const BAD: StatusCode = StatusCode::BAD_REQUEST;
+
 #[tokio::test]
 async fn required_fields_enums_types_and_unknown_fields() {
     let h = sim().await;
@@ -41,18 +43,12 @@ async fn required_fields_enums_types_and_unknown_fields() {
         ),
     ];
     for (ty, body, text) in cases {
-        let (s, v) = api.post(&format!("/api/{ty}"), body).await;
-        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-        assert!(err(&v).contains(text), "expected {text:?} in {v}");
+        let e = refused(api.post(&format!("/api/{ty}"), body).await, BAD);
+        assert!(e.contains(text), "expected {text:?} in {e}");
     }
-    let (s, v) = api
-        .post(
-            "/api/pool",
-            json!({"name": "p", "default_server_port": 70000}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(err(&v).contains("out of range 1-65535"), "{v}");
+    let too_big = json!({"name": "p", "default_server_port": 70000});
+    let e = refused(api.post("/api/pool", too_big).await, BAD);
+    assert!(e.contains("out of range 1-65535"), "{e}");
 }
 
 #[tokio::test]
@@ -65,31 +61,15 @@ async fn server_fills_defaults_and_implied_refs() {
             json!({"name": "vs", "services": [{"port": 443, "enable_ssl": true}]}),
         )
         .await;
-    assert!(
-        vs["application_profile_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("#System-HTTP")
-    );
-    assert!(
-        vs["network_profile_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("#System-TCP-Proxy")
-    );
-    assert!(
-        vs["se_group_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("#Default-Group")
-    );
-    assert!(vs["vrf_context_ref"].as_str().unwrap().ends_with("#global"));
-    assert!(
-        vs["cloud_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("#Default-Cloud")
-    );
+    for (field, target) in [
+        ("application_profile_ref", "#System-HTTP"),
+        ("network_profile_ref", "#System-TCP-Proxy"),
+        ("se_group_ref", "#Default-Group"),
+        ("vrf_context_ref", "#global"),
+        ("cloud_ref", "#Default-Cloud"),
+    ] {
+        assert_ends_with(&vs[field], target);
+    }
     assert_eq!(vs["type"], "VS_TYPE_NORMAL");
     assert_eq!(vs["enabled"], true);
     assert_eq!(vs["weight"], 1);
@@ -117,34 +97,24 @@ async fn sni_child_needs_an_existing_vh_parent() {
         b[parent_field] = parent_value;
         b
     };
-    let (s, v) = api
-        .post(
-            "/api/virtualservice",
+    let ghost = json!("/api/virtualservice?name=ghost");
+    for (body, text) in [
+        (
             child("c0", "vh_parent_vs_ref", normal["url"].clone()),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(err(&v).contains("is not of type VS_TYPE_VH_PARENT"), "{v}");
-    let (s, v) = api
-        .post(
-            "/api/virtualservice",
+            "is not of type VS_TYPE_VH_PARENT",
+        ),
+        (
             json!({"name": "c1", "type": "VS_TYPE_VH_CHILD"}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(err(&v).contains("vh_parent_vs_ref is required"), "{v}");
-    let (s, v) = api
-        .post(
-            "/api/virtualservice",
-            child(
-                "c2",
-                "vh_parent_vs_ref",
-                json!("/api/virtualservice?name=ghost"),
-            ),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(err(&v).contains("VirtualService object not found!"), "{v}");
+            "vh_parent_vs_ref is required",
+        ),
+        (
+            child("c2", "vh_parent_vs_ref", ghost),
+            "VirtualService object not found!",
+        ),
+    ] {
+        let e = refused(api.post("/api/virtualservice", body).await, BAD);
+        assert!(e.contains(text), "expected {text:?} in {e}");
+    }
     let by_ref = api
         .create(
             "virtualservice",
@@ -155,12 +125,7 @@ async fn sni_child_needs_an_existing_vh_parent() {
             ),
         )
         .await;
-    assert!(
-        by_ref["vh_parent_vs_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with("#parent")
-    );
+    assert_ends_with(&by_ref["vh_parent_vs_ref"], "#parent");
     // The 20.1 / 21.1 field name.
     let by_uuid = api
         .create(
@@ -168,20 +133,14 @@ async fn sni_child_needs_an_existing_vh_parent() {
             child("c4", "vh_parent_vs_uuid", json!(uuid(&parent))),
         )
         .await;
-    assert!(
-        by_uuid["vh_parent_vs_ref"]
-            .as_str()
-            .unwrap()
-            .ends_with(&format!("{}#parent", uuid(&parent)))
-    );
+    let by_uuid_ref = format!("{}#parent", uuid(&parent));
+    assert_ends_with(&by_uuid["vh_parent_vs_ref"], &by_uuid_ref);
     // The parent is protected while children point at it.
-    let (s, v) = api
-        .delete(&format!("/api/virtualservice/{}", uuid(&parent)))
-        .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    let path = format!("/api/virtualservice/{}", uuid(&parent));
+    let e = refused(api.delete(&path).await, StatusCode::FORBIDDEN);
     assert!(
-        err(&v).contains("'VirtualService c3', 'VirtualService c4'"),
-        "{v}"
+        e.contains("'VirtualService c3', 'VirtualService c4'"),
+        "{e}"
     );
 }
 
@@ -200,15 +159,9 @@ async fn more_than_1000_fqdns_are_refused() {
     let ok = api
         .create("vsvip", json!({"name": "v1000", "dns_info": fqdns(1000)}))
         .await;
-    let (s, v) = api
-        .post(
-            "/api/vsvip",
-            json!({"name": "v1001", "dns_info": fqdns(1001)}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let v1001 = json!({"name": "v1001", "dns_info": fqdns(1001)});
     assert_eq!(
-        err(&v),
+        refused(api.post("/api/vsvip", v1001).await, BAD),
         "Maximum of 1000 items allowed for field dns_info (got 1001)"
     );
     let (s, _) = api
@@ -217,17 +170,12 @@ async fn more_than_1000_fqdns_are_refused() {
             json!({"add": {"dns_info": [{"fqdn": "one-more.example.com"}]}}),
         )
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "PATCH past the limit");
-    let (s, v) = api
-        .post(
-            "/api/virtualservice",
-            json!({"name": "vs", "services": [{"port": 53}], "dns_info": fqdns(1001)}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, BAD, "PATCH past the limit");
+    let vs = json!({"name": "vs", "services": [{"port": 53}], "dns_info": fqdns(1001)});
+    let e = refused(api.post("/api/virtualservice", vs).await, BAD);
     assert!(
-        err(&v).contains("Maximum of 1000 items allowed for field dns_info"),
-        "{v}"
+        e.contains("Maximum of 1000 items allowed for field dns_info"),
+        "{e}"
     );
 }
 
@@ -235,18 +183,10 @@ async fn more_than_1000_fqdns_are_refused() {
 async fn static_route_ids_are_unique() {
     let h = sim().await;
     let api = login(&h).await;
-    let route = |id: &str| {
-        json!({"route_id": id, "prefix": {"ip_addr": {"addr": "10.0.0.0", "type": "V4"}, "mask": 24},
-               "next_hop": {"addr": "1.1.1.1", "type": "V4"}})
-    };
-    let (s, v) = api
-        .post(
-            "/api/vrfcontext",
-            json!({"name": "v", "static_routes": [route("1"), route("1")]}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(err(&v).contains("Duplicate route_id"), "{v}");
+    let route = |id: &str| static_route(id, "1.1.1.1");
+    let twice = json!({"name": "v", "static_routes": [route("1"), route("1")]});
+    let e = refused(api.post("/api/vrfcontext", twice).await, BAD);
+    assert!(e.contains("Duplicate route_id"), "{e}");
     let vrf = api
         .create(
             "vrfcontext",
@@ -259,7 +199,7 @@ async fn static_route_ids_are_unique() {
             json!({"name": "v", "static_routes": [route("2"), route("2")]}),
         )
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, BAD);
 }
 
 #[tokio::test]

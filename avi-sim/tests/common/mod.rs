@@ -133,6 +133,13 @@ impl Api {
         v
     }
 
+    /// The `count` of a collection GET, asserting 200.
+    pub async fn count(&self, path: &str) -> u64 {
+        let (s, v) = self.get(path).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+        v["count"].as_u64().expect("count")
+    }
+
     /// The one object of `ty` named `name`.
     pub async fn by_name(&self, ty: &str, name: &str) -> Value {
         let (s, v) = self.get(&format!("/api/{ty}?name={name}")).await;
@@ -152,4 +159,35 @@ pub fn err(v: &Value) -> &str {
 
 pub fn pool(name: &str) -> Value {
     json!({"name": name, "servers": [{"ip": {"addr": "10.1.1.1", "type": "V4"}, "port": 8080}]})
+}
+
+/// Asserts that `answer` has `status` and returns its error message.
+pub fn refused(answer: (StatusCode, Value), status: StatusCode) -> String {
+    let (s, v) = answer;
+    assert_eq!(s, status, "{v}");
+    err(&v).to_string()
+}
+
+/// Asserts that `v` is a string ending in `suffix` (refs and URLs end in `#<name>`).
+pub fn assert_ends_with(v: &Value, suffix: &str) {
+    assert!(
+        v.as_str().is_some_and(|s| s.ends_with(suffix)),
+        "{v} does not end with {suffix:?}"
+    );
+}
+
+/// The `name` of every result of a collection GET, in order.
+pub fn result_names(v: &Value) -> Vec<&str> {
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["name"].as_str().expect("name"))
+        .collect()
+}
+
+/// A VRF static route `id` for 10.0.0.0/24 via `next_hop`.
+pub fn static_route(id: &str, next_hop: &str) -> Value {
+    json!({"route_id": id, "prefix": {"ip_addr": {"addr": "10.0.0.0", "type": "V4"}, "mask": 24},
+           "next_hop": {"addr": next_hop, "type": "V4"}})
 }
