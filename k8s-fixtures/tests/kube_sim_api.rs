@@ -294,40 +294,20 @@ async fn selectors_paging_and_bad_input() {
             .map(|c| c.metadata.name.unwrap())
             .collect::<Vec<_>>()
     };
-    assert_eq!(
-        names(
-            cms.list(&ListParams::default().labels("tier=be"))
-                .await
-                .unwrap()
+    let odd = ["c1", "c3", "c5"];
+    let even = ["c0", "c2", "c4", "c6"];
+    for (lp, want) in [
+        (ListParams::default().labels("tier=be"), &odd[..]),
+        (ListParams::default().labels("tier notin (fe)"), &odd),
+        (
+            ListParams::default().labels("tier in (fe,be),tier!=be"),
+            &even,
         ),
-        ["c1", "c3", "c5"]
-    );
-    assert_eq!(
-        names(
-            cms.list(&ListParams::default().labels("tier notin (fe)"))
-                .await
-                .unwrap()
-        )
-        .len(),
-        3
-    );
-    assert_eq!(
-        names(
-            cms.list(&ListParams::default().labels("tier in (fe,be),tier!=be"))
-                .await
-                .unwrap()
-        )
-        .len(),
-        4
-    );
-    assert_eq!(
-        names(
-            cms.list(&ListParams::default().fields("metadata.name=c2"))
-                .await
-                .unwrap()
-        ),
-        ["c2"]
-    );
+        (ListParams::default().fields("metadata.name=c2"), &["c2"]),
+    ] {
+        let got = names(cms.list(&lp).await.unwrap());
+        assert_eq!(got, want, "{:?} {:?}", lp.label_selector, lp.field_selector);
+    }
 
     let mut seen = Vec::new();
     let mut lp = ListParams::default().limit(3);
@@ -349,72 +329,28 @@ async fn selectors_paging_and_bad_input() {
     );
     assert_eq!(bad_field.code, 400);
 
-    // Raw bad bodies: invalid JSON is a 400, an unknown patch type a 415.
-    let http = reqwest_like(
-        &sim,
-        "POST",
-        "/api/v1/namespaces/default/configmaps",
-        "application/json",
-        "{not json",
-    )
-    .await;
-    assert_eq!(http, 400);
-    let http = reqwest_like(
-        &sim,
-        "PATCH",
-        "/api/v1/namespaces/default/configmaps/c1",
-        "text/plain",
-        "{}",
-    )
-    .await;
-    assert_eq!(http, 415);
-    let http = reqwest_like(
-        &sim,
-        "POST",
-        "/api/v1/namespaces/default/configmaps",
-        "application/yaml",
-        "a: [",
-    )
-    .await;
-    assert_eq!(http, 400);
-    // Built-ins: a wrongly typed field is a 400 (decode), an invalid value a 422.
+    // Raw bad bodies: invalid JSON or YAML is a 400, an unknown patch type a 415; on
+    // built-ins a wrongly typed field is a 400 (decode), an invalid value a 422.
+    let app_json = "application/json";
+    let cms_path = "/api/v1/namespaces/default/configmaps";
+    let svcs = "/api/v1/namespaces/default/services";
+    let ings = "/apis/networking.k8s.io/v1/namespaces/default/ingresses";
     let svc = r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"ports":[{"port":"http"}]}}"#;
-    assert_eq!(
-        reqwest_like(
-            &sim,
-            "POST",
-            "/api/v1/namespaces/default/services",
-            "application/json",
-            svc
-        )
-        .await,
-        400
-    );
     let bare =
         r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"ports":[80]}}"#;
-    assert_eq!(
-        reqwest_like(
-            &sim,
-            "POST",
-            "/api/v1/namespaces/default/services",
-            "application/json",
-            bare
-        )
-        .await,
-        400
-    );
     let ing = r#"{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"i"},"spec":{"rules":[{"http":{"paths":[{"path":"/","backend":{"service":{"name":"s","port":{"number":80}}}}]}}]}}"#;
-    assert_eq!(
-        reqwest_like(
-            &sim,
-            "POST",
-            "/apis/networking.k8s.io/v1/namespaces/default/ingresses",
-            "application/json",
-            ing
-        )
-        .await,
-        422
-    );
+    let c1 = format!("{cms_path}/c1");
+    for (method, path, content_type, body, want) in [
+        ("POST", cms_path, app_json, "{not json", 400),
+        ("PATCH", c1.as_str(), "text/plain", "{}", 415),
+        ("POST", cms_path, "application/yaml", "a: [", 400),
+        ("POST", svcs, app_json, svc, 400),
+        ("POST", svcs, app_json, bare, 400),
+        ("POST", ings, app_json, ing, 422),
+    ] {
+        let got = reqwest_like(&sim, method, path, content_type, body).await;
+        assert_eq!(got, want, "{method} {path} {body}");
+    }
 }
 
 /// Sends a raw request through the kube client and returns the HTTP status.

@@ -8,11 +8,13 @@ use kube::api::{
     Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch,
     PatchParams, PostParams,
 };
-use kube::core::Status;
 use serde_json::{Value, json};
 
 use k8s_fixtures::crds::{all_crds, v1alpha1_only_crds};
 use k8s_fixtures::kube_sim;
+
+mod kube_sim_common;
+use kube_sim_common::api_err;
 
 fn hostrules(client: kube::Client, version: &str) -> Api<DynamicObject> {
     let gvk = GroupVersionKind::gvk("ako.vmware.com", version, "HostRule");
@@ -27,11 +29,15 @@ fn hostrule(version: &str, name: &str, spec: Value) -> DynamicObject {
     serde_json::from_value(json!({"apiVersion": format!("ako.vmware.com/{version}"), "kind": "HostRule", "metadata": {"name": name}, "spec": spec})).unwrap()
 }
 
-fn api_err(e: kube::Error) -> Status {
-    match e {
-        kube::Error::Api(s) => *s,
-        other => panic!("expected an API error, got {other:?}"),
-    }
+/// Creates HostRule `name` with `spec` through `api`, which serves `version`.
+async fn create_hostrule(
+    api: &Api<DynamicObject>,
+    version: &str,
+    name: &str,
+    spec: Value,
+) -> kube::Result<DynamicObject> {
+    api.create(&PostParams::default(), &hostrule(version, name, spec))
+        .await
 }
 
 async fn install(client: &kube::Client, crds: Vec<CustomResourceDefinition>) {
@@ -70,15 +76,8 @@ async fn upgrade_from_v1alpha1_only_crds_converts_objects() {
     );
 
     let alpha = hostrules(client.clone(), "v1alpha1");
-    alpha
-        .create(
-            &PostParams::default(),
-            &hostrule(
-                "v1alpha1",
-                "old",
-                json!({"virtualhost": {"fqdn": "old.example.com"}}),
-            ),
-        )
+    let old = json!({"virtualhost": {"fqdn": "old.example.com"}});
+    create_hostrule(&alpha, "v1alpha1", "old", old)
         .await
         .unwrap();
 
@@ -101,17 +100,8 @@ async fn upgrade_from_v1alpha1_only_crds_converts_objects() {
         "old.example.com"
     );
 
-    let written = beta
-        .create(
-            &PostParams::default(),
-            &hostrule(
-                "v1beta1",
-                "new",
-                json!({"virtualhost": {"fqdn": "new.example.com"}}),
-            ),
-        )
-        .await
-        .unwrap();
+    let new = json!({"virtualhost": {"fqdn": "new.example.com"}});
+    let written = create_hostrule(&beta, "v1beta1", "new", new).await.unwrap();
     assert_eq!(
         written.data["spec"]["virtualhost"]["fqdnType"], "Exact",
         "schema defaults are applied"
@@ -142,50 +132,31 @@ async fn schema_violations_are_422_and_store_nothing() {
     install(&sim.client(), all_crds()).await;
     let beta = hostrules(sim.client(), "v1beta1");
 
-    let e = api_err(
-        beta.create(
-            &PostParams::default(),
-            &hostrule("v1beta1", "bad", json!({"virtualhost": {}})),
-        )
-        .await
-        .unwrap_err(),
-    );
-    assert_eq!((e.code, e.reason.as_str()), (422, "Invalid"));
-    assert_eq!(
-        e.message,
-        "HostRule.ako.vmware.com \"bad\" is invalid: spec.virtualhost.fqdn: Required value"
-    );
-
-    let e = api_err(
-        beta.create(
-            &PostParams::default(),
-            &hostrule(
-                "v1beta1",
-                "bad",
-                json!({"virtualhost": {"fqdn": "a.b", "fqdnType": "Bogus"}}),
-            ),
-        )
-        .await
-        .unwrap_err(),
-    );
-    assert_eq!(e.code, 422);
-    assert!(
-        e.message.contains(
-            "spec.virtualhost.fqdnType: Unsupported value: \"Bogus\": supported values: \"Exact\""
+    for (spec, field_error) in [
+        (
+            json!({"virtualhost": {}}),
+            "spec.virtualhost.fqdn: Required value",
         ),
-        "{}",
-        e.message
-    );
-
-    let e = api_err(
-        beta.create(
-            &PostParams::default(),
-            &hostrule("v1beta1", "bad", json!({"virtualhost": {"fqdn": 7}})),
-        )
-        .await
-        .unwrap_err(),
-    );
-    assert!(e.message.contains("spec.virtualhost.fqdn: Invalid value: \"integer\": spec.virtualhost.fqdn in body must be of type string"), "{}", e.message);
+        (
+            json!({"virtualhost": {"fqdn": "a.b", "fqdnType": "Bogus"}}),
+            "spec.virtualhost.fqdnType: Unsupported value: \"Bogus\": supported values: \"Exact\", \"Wildcard\", \"Contains\"",
+        ),
+        (
+            json!({"virtualhost": {"fqdn": 7}}),
+            "spec.virtualhost.fqdn: Invalid value: \"integer\": spec.virtualhost.fqdn in body must be of type string: \"integer\"",
+        ),
+    ] {
+        let e = api_err(
+            create_hostrule(&beta, "v1beta1", "bad", spec)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!((e.code, e.reason.as_str()), (422, "Invalid"));
+        assert_eq!(
+            e.message,
+            format!("HostRule.ako.vmware.com \"bad\" is invalid: {field_error}")
+        );
+    }
     assert!(
         beta.list(&ListParams::default())
             .await
@@ -196,17 +167,8 @@ async fn schema_violations_are_422_and_store_nothing() {
     );
 
     // Optimistic concurrency and update rules of custom resources.
-    let ok = beta
-        .create(
-            &PostParams::default(),
-            &hostrule(
-                "v1beta1",
-                "ok",
-                json!({"virtualhost": {"fqdn": "ok.example.com"}}),
-            ),
-        )
-        .await
-        .unwrap();
+    let ok = json!({"virtualhost": {"fqdn": "ok.example.com"}});
+    let ok = create_hostrule(&beta, "v1beta1", "ok", ok).await.unwrap();
     let mut stale = ok.clone();
     beta.patch(
         "ok",
@@ -215,25 +177,13 @@ async fn schema_violations_are_422_and_store_nothing() {
     )
     .await
     .unwrap();
-    assert_eq!(
-        api_err(
-            beta.replace("ok", &PostParams::default(), &stale)
-                .await
-                .unwrap_err()
-        )
-        .code,
-        409
-    );
+    let refused_replace = async |obj: &DynamicObject| {
+        let e = beta.replace("ok", &PostParams::default(), obj).await;
+        api_err(e.unwrap_err()).code
+    };
+    assert_eq!(refused_replace(&stale).await, 409);
     stale.metadata.resource_version = None;
-    assert_eq!(
-        api_err(
-            beta.replace("ok", &PostParams::default(), &stale)
-                .await
-                .unwrap_err()
-        )
-        .code,
-        422
-    );
+    assert_eq!(refused_replace(&stale).await, 422);
     let smp = beta
         .patch(
             "ok",

@@ -1,6 +1,7 @@
 //! kube-rs watches against kube-sim: event order, selector transitions, `410 Gone` after
 //! compaction, and metadata-only (PartialObjectMetadata) get/list/watch.
 
+use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{
@@ -13,6 +14,29 @@ use k8s_fixtures::kube_sim;
 mod kube_sim_common;
 use kube_sim_common::cm;
 
+type Events<'a> = BoxStream<'a, kube::Result<WatchEvent<ConfigMap>>>;
+
+/// A watch of `cms` under `wp` from resource version `rv`.
+async fn watch_from<'a>(cms: &'a Api<ConfigMap>, wp: WatchParams, rv: &str) -> Events<'a> {
+    cms.watch(&wp.timeout(10), rv).await.unwrap().boxed()
+}
+
+/// The next `n` events of `stream` (bookmarks skipped) as `"<TYPE> <name>"`.
+async fn next_events(stream: &mut Events<'_>, n: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    while seen.len() < n {
+        let (kind, obj) = match stream.try_next().await.unwrap().unwrap() {
+            WatchEvent::Added(c) => ("ADDED", c),
+            WatchEvent::Modified(c) => ("MODIFIED", c),
+            WatchEvent::Deleted(c) => ("DELETED", c),
+            WatchEvent::Bookmark(_) => continue,
+            WatchEvent::Error(e) => panic!("{e:?}"),
+        };
+        seen.push(format!("{kind} {}", obj.metadata.name.unwrap()));
+    }
+    seen
+}
+
 #[tokio::test]
 async fn watch_events_and_expired_versions() {
     let sim = kube_sim::spawn().await.unwrap();
@@ -22,11 +46,7 @@ async fn watch_events_and_expired_versions() {
         .await
         .unwrap();
     let rv = first.metadata.resource_version.clone().unwrap();
-    let mut stream = cms
-        .watch(&WatchParams::default().timeout(10), &rv)
-        .await
-        .unwrap()
-        .boxed();
+    let mut stream = watch_from(&cms, WatchParams::default(), &rv).await;
     cms.create(&PostParams::default(), &cm("w1", &[]))
         .await
         .unwrap();
@@ -38,17 +58,10 @@ async fn watch_events_and_expired_versions() {
     .await
     .unwrap();
     cms.delete("w1", &DeleteParams::default()).await.unwrap();
-    let mut kinds = Vec::new();
-    while kinds.len() < 3 {
-        match stream.try_next().await.unwrap().unwrap() {
-            WatchEvent::Added(c) => kinds.push(format!("ADDED {}", c.metadata.name.unwrap())),
-            WatchEvent::Modified(c) => kinds.push(format!("MODIFIED {}", c.metadata.name.unwrap())),
-            WatchEvent::Deleted(c) => kinds.push(format!("DELETED {}", c.metadata.name.unwrap())),
-            WatchEvent::Bookmark(_) => {}
-            WatchEvent::Error(e) => panic!("{e:?}"),
-        }
-    }
-    assert_eq!(kinds, ["ADDED w1", "MODIFIED w1", "DELETED w1"]);
+    assert_eq!(
+        next_events(&mut stream, 3).await,
+        ["ADDED w1", "MODIFIED w1", "DELETED w1"]
+    );
 
     // Leaving a label selector is a DELETED event for that watcher, entering it an ADDED.
     cms.create(&PostParams::default(), &cm("sel", &[("keep", "yes")]))
@@ -61,11 +74,8 @@ async fn watch_events_and_expired_versions() {
         .metadata
         .resource_version
         .unwrap();
-    let mut selected = cms
-        .watch(&WatchParams::default().labels("keep=yes").timeout(10), &now)
-        .await
-        .unwrap()
-        .boxed();
+    let keep_yes = WatchParams::default().labels("keep=yes");
+    let mut selected = watch_from(&cms, keep_yes, &now).await;
     for keep in ["no", "yes"] {
         cms.patch(
             "sel",
@@ -75,24 +85,13 @@ async fn watch_events_and_expired_versions() {
         .await
         .unwrap();
     }
-    let mut seen = Vec::new();
-    while seen.len() < 2 {
-        match selected.try_next().await.unwrap().unwrap() {
-            WatchEvent::Added(_) => seen.push("ADDED"),
-            WatchEvent::Deleted(_) => seen.push("DELETED"),
-            WatchEvent::Modified(_) => seen.push("MODIFIED"),
-            WatchEvent::Bookmark(_) => {}
-            WatchEvent::Error(e) => panic!("{e:?}"),
-        }
-    }
-    assert_eq!(seen, ["DELETED", "ADDED"]);
+    assert_eq!(
+        next_events(&mut selected, 2).await,
+        ["DELETED sel", "ADDED sel"]
+    );
 
     sim.expire_history();
-    let mut old = cms
-        .watch(&WatchParams::default().timeout(10), &rv)
-        .await
-        .unwrap()
-        .boxed();
+    let mut old = watch_from(&cms, WatchParams::default(), &rv).await;
     match old.try_next().await.unwrap().unwrap() {
         WatchEvent::Error(e) => assert_eq!((e.code, e.reason.as_str()), (410, "Expired")),
         other => panic!("expected 410, got {other:?}"),

@@ -27,6 +27,11 @@ metadata: {name: beta, namespace: default}
 spec: {virtualhost: {fqdn: beta.example.com}}
 "#;
 
+/// `kubectl patch` arguments that merge `patch` into HostRule `default/beta`.
+fn merge_into_beta(patch: &str) -> [&str; 7] {
+    ["patch", "hostrule", "beta", "--type", "merge", "-p", patch]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_apply_get_patch_delete_wait_explain() {
     let sim = tls_sim().await;
@@ -92,19 +97,8 @@ async fn kubectl_apply_get_patch_delete_wait_explain() {
         "{table}"
     );
 
-    k.ok(
-        &[
-            "patch",
-            "hostrule",
-            "beta",
-            "--type",
-            "merge",
-            "-p",
-            r#"{"spec":{"virtualhost":{"fqdnType":"Wildcard"}}}"#,
-        ],
-        None,
-    )
-    .await;
+    let wildcard = r#"{"spec":{"virtualhost":{"fqdnType":"Wildcard"}}}"#;
+    k.ok(&merge_into_beta(wildcard), None).await;
     let patched = k
         .ok(
             &[
@@ -136,20 +130,8 @@ async fn kubectl_apply_get_patch_delete_wait_explain() {
         )
         .await;
     assert_eq!(ports, "80 443");
-    let bad = k
-        .run(
-            &[
-                "patch",
-                "hostrule",
-                "beta",
-                "--type",
-                "merge",
-                "-p",
-                r#"{"spec":{"virtualhost":{"fqdnType":"Bad"}}}"#,
-            ],
-            None,
-        )
-        .await;
+    let bad = r#"{"spec":{"virtualhost":{"fqdnType":"Bad"}}}"#;
+    let bad = k.run(&merge_into_beta(bad), None).await;
     assert!(
         !bad.ok
             && bad
