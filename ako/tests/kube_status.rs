@@ -90,6 +90,16 @@ async fn web_route(c: &kube::Client) -> (Api<Route>, ObjectKey) {
     (Api::namespaced(c.clone(), "default"), key)
 }
 
+/// How many objects one status round of `writer` wrote (no diagnostics).
+async fn written(
+    writer: &mut StatusWriter,
+    state: &ClusterState,
+    graph: &AviGraph,
+    vips: &Vips,
+) -> usize {
+    writer.sync(state, graph, vips, &[]).await.written
+}
+
 async fn ingestion(c: &kube::Client) -> Ingestion {
     let cfg = ingest_config();
     let ing = Ingestion::start(c.clone(), cfg).await.unwrap();
@@ -150,7 +160,7 @@ async fn lb_status_is_written_once_follows_vips_and_is_cleared_out_of_scope() {
     ]);
     let (_tx, mut writer) = status_writer(&c, true);
 
-    assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 2);
+    assert_eq!(written(&mut writer, &state, &graph, &v).await, 2);
     assert_eq!(
         lb_json(&c, &svc).await,
         json!([{"ip": "10.0.0.5", "hostname": "web.example.com"}])
@@ -162,19 +172,19 @@ async fn lb_status_is_written_once_follows_vips_and_is_cleared_out_of_scope() {
     );
     assert_eq!(lb_json(&c, &other).await, json!([{"ip": "1.2.3.4"}]));
     assert_eq!(
-        writer.sync(&state, &graph, &v, &[]).await.written,
+        written(&mut writer, &state, &graph, &v).await,
         0,
         "no rewrite while the watch has not delivered our write"
     );
     let state = caught_up(&ing, &c, &keys).await;
     assert_eq!(
-        writer.sync(&state, &graph, &v, &[]).await.written,
+        written(&mut writer, &state, &graph, &v).await,
         0,
         "unchanged"
     );
 
     v.insert("c1--default-web".into(), vec!["10.0.0.6".into()]);
-    assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 1);
+    assert_eq!(written(&mut writer, &state, &graph, &v).await, 1);
     assert_eq!(
         lb_json(&c, &svc).await,
         json!([{"ip": "10.0.0.6", "hostname": "web.example.com"}])
@@ -183,11 +193,11 @@ async fn lb_status_is_written_once_follows_vips_and_is_cleared_out_of_scope() {
     // The Service leaves scope (e.g. another class): our VIPs go, nothing else.
     graph.status.remove(&svc);
     let state = caught_up(&ing, &c, &keys).await;
-    assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 1);
+    assert_eq!(written(&mut writer, &state, &graph, &v).await, 1);
     assert_eq!(lb_json(&c, &svc).await, json!([]));
     assert_eq!(lb_json(&c, &other).await, json!([{"ip": "1.2.3.4"}]));
     let state = caught_up(&ing, &c, &keys).await;
-    assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 0);
+    assert_eq!(written(&mut writer, &state, &graph, &v).await, 0);
 }
 
 #[tokio::test]
@@ -197,12 +207,9 @@ async fn a_vip_not_observed_yet_leaves_status_alone() {
     graph
         .status
         .insert(key.clone(), vec![lb("c1--default-web", &[])]);
-    assert_eq!(
-        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
-        0
-    );
+    assert_eq!(written(&mut writer, &state, &graph, &Vips::new()).await, 0);
     let v = vips(&[("c1--default-web", "10.0.0.5")]);
-    assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 1);
+    assert_eq!(written(&mut writer, &state, &graph, &v).await, 1);
     assert_eq!(
         lb_json(&sim.client(), &key).await,
         json!([{"ip": "10.0.0.5"}])
@@ -215,7 +222,7 @@ async fn a_passive_instance_writes_no_status() {
     let mut graph = AviGraph::default();
     graph.status.insert(key.clone(), vec![lb("vip", &[])]);
     let v = vips(&[("vip", "10.0.0.5")]);
-    assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 0);
+    assert_eq!(written(&mut writer, &state, &graph, &v).await, 0);
     let default = BTreeSet::from(["default".to_string()]);
     assert_eq!(
         writer.clear_namespaces(&default, &v).await.unwrap().written,
@@ -224,7 +231,7 @@ async fn a_passive_instance_writes_no_status() {
     assert_eq!(lb_json(&sim.client(), &key).await, json!([]));
     tx.send_replace(true);
     assert_eq!(
-        writer.sync(&state, &graph, &v, &[]).await.written,
+        written(&mut writer, &state, &graph, &v).await,
         1,
         "the new leader writes"
     );
@@ -266,7 +273,7 @@ async fn route_status_admits_with_the_vip_and_keeps_other_routers() {
         .insert(key.clone(), vec![lb("c1--Shared-L7-0", &["a.example.com"])]);
     let v = vips(&[("c1--Shared-L7-0", "10.0.0.9")]);
     let (_tx, mut writer) = status_writer(&c, true);
-    assert_eq!(writer.sync(&state, &graph, &v, &[]).await.written, 1);
+    assert_eq!(written(&mut writer, &state, &graph, &v).await, 1);
     let status = routes.get("web").await.unwrap().status.unwrap();
     let ours: Vec<_> = status
         .ingress
@@ -292,7 +299,7 @@ async fn route_status_admits_with_the_vip_and_keeps_other_routers() {
     );
     let state = caught_up_on(&ing, &c, &key).await;
     assert_eq!(
-        writer.sync(&state, &graph, &v, &[]).await.written,
+        written(&mut writer, &state, &graph, &v).await,
         0,
         "timestamps do not cause rewrites"
     );
@@ -327,10 +334,7 @@ async fn a_rejected_route_says_why_and_a_route_out_of_scope_loses_our_entry() {
         (Some("ako-c1"), "False", Some(why))
     );
     let state = caught_up_on(&ing, &c, &key).await;
-    assert_eq!(
-        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
-        1
-    );
+    assert_eq!(written(&mut writer, &state, &graph, &Vips::new()).await, 1);
     let status = routes.get("web").await.unwrap().status.unwrap();
     assert!(status.ingress.is_empty(), "{status:?}");
 }
@@ -348,38 +352,26 @@ async fn npl_services_are_annotated_once_and_the_annotation_stays() {
     };
     let api = Api::<Service>::namespaced(c.clone(), "default");
     let mut graph = AviGraph::default();
-    assert_eq!(
-        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
-        0
-    );
+    assert_eq!(written(&mut writer, &state, &graph, &Vips::new()).await, 0);
     assert_eq!(annotation(api.get("web").await.unwrap()), None);
 
     graph.npl_services.insert(key.clone());
-    assert_eq!(
-        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
-        1
-    );
+    assert_eq!(written(&mut writer, &state, &graph, &Vips::new()).await, 1);
     assert_eq!(
         annotation(api.get("web").await.unwrap()).as_deref(),
         Some("true")
     );
     assert_eq!(
-        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
+        written(&mut writer, &state, &graph, &Vips::new()).await,
         0,
         "no rewrite while the watch has not delivered our write"
     );
     let state = caught_up_on(&ing, &c, &key).await;
-    assert_eq!(
-        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
-        0
-    );
+    assert_eq!(written(&mut writer, &state, &graph, &Vips::new()).await, 0);
 
     // No longer needed (e.g. cleanup, F23): the annotation is left in place.
     graph.npl_services.clear();
-    assert_eq!(
-        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
-        0
-    );
+    assert_eq!(written(&mut writer, &state, &graph, &Vips::new()).await, 0);
     assert_eq!(
         annotation(api.get("web").await.unwrap()).as_deref(),
         Some("true")
@@ -395,15 +387,9 @@ async fn addresses_observed_before_their_vsvip_is_deleted_are_cleared() {
     // Out of scope, and its VsVip already deleted when status is written.
     let graph = AviGraph::default();
     let mut fresh = StatusWriter::new(c.clone(), "c1", tx.subscribe());
-    assert_eq!(
-        fresh.sync(&state, &graph, &Vips::new(), &[]).await.written,
-        0
-    );
+    assert_eq!(written(&mut fresh, &state, &graph, &Vips::new()).await, 0);
 
     writer.observe(&vips(&[("c1--default-web", "10.0.0.5")]));
-    assert_eq!(
-        writer.sync(&state, &graph, &Vips::new(), &[]).await.written,
-        1
-    );
+    assert_eq!(written(&mut writer, &state, &graph, &Vips::new()).await, 1);
     assert_eq!(lb_json(&c, &key).await, json!([{"ip": "1.2.3.4"}]));
 }
