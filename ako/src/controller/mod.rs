@@ -9,10 +9,11 @@
 //! independent, so tests and the scenario runner start and stop them in-process.
 //!
 //! Modules: `avi_side` (client, login, inventory), `runner` (the loop and its waits),
-//! `round` (one build → sync → status pass, deleteConfig), `status` (what is published),
+//! `round` (one build → sync → status pass), `delete_config` (the deleteConfig cycle), `status` (what is published),
 //! `validate` (the cloud and SE group the settings name, before the first round).
 
 mod avi_side;
+mod delete_config;
 mod round;
 mod runner;
 mod status;

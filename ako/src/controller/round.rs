@@ -7,17 +7,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::ObjectReference;
 use serde_json::Value;
 use tokio::time::Instant;
 
 use super::ControllerOptions;
 use super::avi_side::AviSide;
+use super::delete_config::{DeleteEvent, mark_deletion};
 use super::runner::Runner;
 use super::status::Phase;
 use crate::config::AkoConfig;
-use crate::kube::lifecycle::{self, DeletionStatus};
-use crate::kube::{EventType, KubeError, Leadership, StatusWriter};
+use crate::kube::lifecycle::DeletionStatus;
+use crate::kube::{Leadership, StatusWriter};
 use crate::model::{self, AviGraph, AviKind, ClusterState, Diagnostic};
 use crate::sync::{AviCache, PlanReport};
 
@@ -33,9 +33,9 @@ pub(super) struct RoundState {
     retry_at: Option<Instant>,
     unsettled: u32,
     /// The deletion annotation as last read or written (`None` = unknown).
-    deletion: Option<Option<DeletionStatus>>,
+    pub(super) deletion: Option<Option<DeletionStatus>>,
     /// The last deleteConfig transition announced on this instance's Pod.
-    announced: Option<DeleteEvent>,
+    pub(super) announced: Option<DeleteEvent>,
     status_writer: Option<StatusWriter>,
     /// Namespaces blocked since the last round: their status is cleared (B15).
     pub newly_blocked: BTreeSet<String>,
@@ -90,38 +90,6 @@ impl RoundState {
     }
 }
 
-/// A deleteConfig transition, announced once as an Event on the AKO Pod (F1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DeleteEvent {
-    Set,
-    Done,
-    Unset,
-}
-
-impl DeleteEvent {
-    fn reason(self) -> &'static str {
-        match self {
-            DeleteEvent::Set => "AKODeleteConfigSet",
-            DeleteEvent::Done => "AKODeleteConfigDone",
-            DeleteEvent::Unset => "AKODeleteConfigUnset",
-        }
-    }
-
-    fn note(self, cluster: &str) -> String {
-        match self {
-            DeleteEvent::Set => {
-                format!("deleteConfig set: deleting every Avi object of cluster {cluster}")
-            }
-            DeleteEvent::Done => {
-                format!("deleteConfig: every Avi object of cluster {cluster} is deleted")
-            }
-            DeleteEvent::Unset => {
-                format!("deleteConfig unset: Avi objects of cluster {cluster} are created again")
-            }
-        }
-    }
-}
-
 /// Observed addresses of every owned VsVip, for Kubernetes status.
 fn observed_vips(cache: &AviCache) -> BTreeMap<String, Vec<String>> {
     let addr = |v: &Value, field: &str| {
@@ -162,35 +130,6 @@ fn published_vips(cache: &AviCache, graph: &AviGraph) -> BTreeMap<String, Vec<St
     let mut vips = observed_vips(cache);
     vips.retain(|name, _| serving.contains(name.as_str()));
     vips
-}
-
-/// Writes the deletion annotation unless it already has `want` (`None` removes it);
-/// true when it changed. A missing StatefulSet (AKO run outside its chart) is noted,
-/// not an error.
-async fn mark_deletion(
-    kube: &kube::Client,
-    namespace: &str,
-    known: &mut Option<Option<DeletionStatus>>,
-    want: Option<DeletionStatus>,
-) -> Result<bool, KubeError> {
-    if known.is_none() {
-        match lifecycle::deletion_status(kube, namespace).await {
-            Ok(now) => *known = Some(now),
-            Err(KubeError::NotFound { object, .. }) => {
-                tracing::warn!(key = %object, "no StatefulSet to carry the deletion status");
-                *known = Some(want);
-                return Ok(false);
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    if *known == Some(want) {
-        return Ok(false);
-    }
-    *known = None;
-    lifecycle::set_deletion_status(kube, namespace, want).await?;
-    *known = Some(want);
-    Ok(true)
 }
 
 impl Runner {
@@ -367,61 +306,6 @@ impl Runner {
         };
         self.write_status(state, graph, diags).await;
         (phase, report)
-    }
-
-    /// One deleteConfig transition: an Event on this instance's Pod (leader only, as
-    /// rounds that write are; `enableEvents` respected), remembered either way.
-    async fn announce_deletion(&mut self, cfg: &AkoConfig, event: DeleteEvent) {
-        self.round.announced = Some(event);
-        tracing::info!(cluster = %cfg.cluster_name, reason = event.reason(), "{}", event.note(&cfg.cluster_name));
-        if !cfg.enable_events {
-            return;
-        }
-        let pod = ObjectReference {
-            api_version: Some("v1".into()),
-            kind: Some("Pod".into()),
-            namespace: Some(self.namespace.clone()),
-            name: Some(self.identity.clone()),
-            ..Default::default()
-        };
-        let note = event.note(&cfg.cluster_name);
-        self.announce(&pod, EventType::Normal, event.reason(), &note)
-            .await;
-    }
-
-    /// deleteConfig: `Started`, delete every owned object (the model's graph is empty:
-    /// static routes and SE-group labels go too), then `Done`; idle afterwards. A
-    /// restart half-way finds objects left and finishes (F1 beyond).
-    async fn delete_round(&mut self, graph: &AviGraph) -> (Phase, PlanReport) {
-        let Some(avi) = self.avi.as_mut() else {
-            return (
-                Phase::WaitingForAvi("not connected".into()),
-                PlanReport::default(),
-            );
-        };
-        let (kube, ns, known) = (&self.kube, &self.namespace, &mut self.round.deletion);
-        let budget = self.options.round_budget;
-        let mut report = PlanReport::default();
-        let busy = |avi: &AviSide| {
-            !avi.syncer.cache().is_empty() || !avi.syncer.plan(graph, true).is_empty()
-        };
-        if busy(avi) {
-            if let Err(error) = mark_deletion(kube, ns, known, Some(DeletionStatus::Started)).await
-            {
-                tracing::warn!(%error, "deletion status Started not written; deleting anyway");
-            }
-            report = avi.syncer.sync_within(graph, true, budget).await;
-            if !report.is_converged() || busy(avi) {
-                return (Phase::Deleting, report);
-            }
-        }
-        match mark_deletion(kube, ns, known, Some(DeletionStatus::Done)).await {
-            Ok(_) => (Phase::Deleted, report),
-            Err(error) => {
-                tracing::warn!(%error, "deletion status Done not written; retrying");
-                (Phase::Deleting, report)
-            }
-        }
     }
 
     async fn write_status(&mut self, state: &ClusterState, graph: &AviGraph, diags: &[Diagnostic]) {
