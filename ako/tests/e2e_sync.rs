@@ -194,9 +194,9 @@ async fn cost_of(env: &Env, ctl: &ako::controller::ControllerHandle, ing: Ingres
     env.write_log("ako-0")[before..].to_vec()
 }
 
-/// One path of one Ingress changes (its backend, or a path is added): at most 3
-/// writes. (Renaming a path is a removal plus an addition: the pool is named after
-/// the path, as in the original, so it costs a create and a delete more.)
+/// One path of one Ingress changes (its backend, a path added or removed): at most 3
+/// writes. Renaming a path is a removal plus an addition — the pool is named after
+/// the path, as in the original — and costs exactly 4.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_changed_path_costs_at_most_three_writes() {
     let env = Env::new("c1").await;
@@ -223,6 +223,31 @@ async fn one_changed_path_costs_at_most_three_writes() {
         .build();
     let writes = cost_of(&env, &ctl, added).await;
     assert!((1..=3).contains(&writes.len()), "added path: {writes:?}");
+
+    // A renamed path is a new pool in, the old one out; the shared pool group's
+    // members and the DataScript's route table (exact pathType matching, B22) follow.
+    let renamed = build::ingress("red", "shop")
+        .rule("shop.example.com", "/", "web2", 80)
+        .rule("shop.example.com", "/v3", "web", 80)
+        .build();
+    let mut writes = cost_of(&env, &ctl, renamed).await;
+    writes.sort();
+    assert_eq!(
+        writes,
+        [
+            "DELETE pool 204",
+            "POST pool 201",
+            "PUT poolgroup 200",
+            "PUT vsdatascriptset 200"
+        ],
+        "renamed path"
+    );
+
+    let removed = build::ingress("red", "shop")
+        .rule("shop.example.com", "/", "web2", 80)
+        .build();
+    let writes = cost_of(&env, &ctl, removed).await;
+    assert!((1..=3).contains(&writes.len()), "removed path: {writes:?}");
     ctl.shutdown().await;
 }
 
