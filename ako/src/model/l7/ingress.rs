@@ -8,7 +8,7 @@ use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress};
 
 use super::backends::{self, PortSel};
 use super::claims::{self, Placement, Seen};
-use super::table::{HostTable, Passthrough, PathRoute, Seniority, TlsMaterial};
+use super::table::{Backend, HostTable, Passthrough, PathRoute, Seniority, TlsMaterial};
 use crate::config::FqdnReusePolicy;
 use crate::model::ctx::{Env, Out};
 use crate::model::graph::Diagnostic;
@@ -18,6 +18,11 @@ use crate::model::state::ClusterState;
 
 /// Ingress annotation sending every host's TLS stream through untouched (F16).
 pub const PASSTHROUGH_ANNOTATION: &str = "passthrough.ako.vmware.com/enabled";
+
+/// The last backend of an Ingress that resolved without a diagnostic, by (Service,
+/// port number, port name): its paths mostly share one, resolved once. One that
+/// gave a diagnostic is resolved again, so each path still reports its own.
+type LastBackend<'s> = Option<((&'s str, Option<i32>, Option<&'s str>), Backend<'s>)>;
 
 pub fn collect<'s>(
     env: &Env<'_>,
@@ -74,6 +79,7 @@ fn ingress<'s>(
         .and_then(|a| a.get(PASSTHROUGH_ANNOTATION))
         .is_some_and(|v| v == "true");
     // host -> secret name, from spec.tls.
+    let mut last: LastBackend<'s> = None;
     let mut tls_hosts: BTreeMap<&str, Option<&str>> = BTreeMap::new();
     for tls in spec.tls.iter().flatten() {
         for host in tls.hosts.iter().flatten() {
@@ -102,7 +108,7 @@ fn ingress<'s>(
             let Some(route) = http
                 .paths
                 .first()
-                .and_then(|p| path_route(env, out, state, key, p))
+                .and_then(|p| path_route(env, out, state, key, p, &mut last))
             else {
                 continue;
             };
@@ -133,7 +139,7 @@ fn ingress<'s>(
             Placement::Insecure
         };
         for p in &http.paths {
-            if let Some(route) = path_route(env, out, state, key, p) {
+            if let Some(route) = path_route(env, out, state, key, p, &mut last) {
                 claims::add_path(out, seen, entry, infra, host, route, placement, "ingresses");
             }
         }
@@ -146,6 +152,7 @@ fn path_route<'s>(
     state: &'s ClusterState,
     key: &'s ObjectKey,
     p: &'s HTTPIngressPath,
+    last: &mut LastBackend<'s>,
 ) -> Option<PathRoute<'s>> {
     let path = p.path.as_deref().filter(|s| !s.is_empty()).unwrap_or("/");
     let Some(svc_ref) = p.backend.service.as_ref() else {
@@ -160,11 +167,21 @@ fn path_route<'s>(
         return None;
     }
     let port = svc_ref.port.as_ref();
-    let sel = PortSel::Ingress(
+    let id = (
+        svc_ref.name.as_str(),
         port.and_then(|p| p.number),
         port.and_then(|p| p.name.as_deref()),
     );
-    let backend = backends::resolve(env, out, state, key, path, &svc_ref.name, sel, false, 100);
+    let backend = match last {
+        Some((seen, backend)) if *seen == id => backend.clone(),
+        _ => {
+            let sel = PortSel::Ingress(id.1, id.2);
+            let before = out.diags.len();
+            let backend = backends::resolve(env, out, state, key, path, id.0, sel, false, 100);
+            *last = (out.diags.len() == before).then(|| (id, backend.clone()));
+            backend
+        }
+    };
     Some(PathRoute {
         source: key,
         path,
