@@ -47,12 +47,7 @@ fn network_errors(st: &ControllerStatus) -> Vec<(String, String)> {
 async fn unknown_networks_reject_only_their_setting() {
     let env = Env::new("c1").await;
     let sample = apply_sample(&env).await;
-    let vip: Value = env
-        .operator()
-        .get_by_name("network", "vip-network")
-        .await
-        .unwrap()
-        .unwrap();
+    let vip = env.avi_object("network", "vip-network").unwrap();
     let uuid = vip["uuid"].as_str().unwrap();
     let by_name = json!({"vipNetworks": [{"networkName": "vip-network"}]});
     env.apply_global(&setting("by-name", by_name.clone())).await;

@@ -16,7 +16,7 @@ use crate::avi::{AviClient, AviError, ListQuery};
 use crate::config::{AkoConfig, ServiceType};
 use crate::crd::AviInfraSetting;
 use crate::kube::EventType;
-use crate::model::{ClusterState, Diagnostic, ObjectKey};
+use crate::model::{ClusterState, Diagnostic, NetworkId, ObjectKey};
 use crate::sync::labelled_cluster;
 
 /// The settings a validation result holds for; a change validates again.
@@ -123,25 +123,20 @@ fn spec_version(setting: &AviInfraSetting) -> String {
     }
 }
 
-/// A network an AviInfraSetting names; the uuid wins when both are given, as in the
-/// model's `network_ref`.
-#[derive(Debug, PartialEq)]
-enum NetworkId<'a> {
-    Name(&'a str),
-    Uuid(&'a str),
-}
-
-/// The network one list entry names, with the field naming it.
-fn entry_id<'a>(
-    name: &'a Option<String>,
-    uuid: &'a Option<String>,
-) -> Option<(&'static str, NetworkId<'a>)> {
-    let nonempty = |s: &'a Option<String>| s.as_deref().filter(|s| !s.is_empty());
-    match (nonempty(uuid), nonempty(name)) {
-        (Some(u), _) => Some(("networkUUID", NetworkId::Uuid(u))),
-        (None, Some(n)) => Some(("networkName", NetworkId::Name(n))),
-        (None, None) => None,
-    }
+/// The networks one list names (`(networkName, networkUUID)` per entry), each with
+/// the field that names it.
+fn list_networks<'a>(
+    list: &'static str,
+    entries: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> impl Iterator<Item = (String, NetworkId<'a>)> {
+    entries.enumerate().filter_map(move |(i, (name, uuid))| {
+        let id = NetworkId::of(name, uuid)?;
+        let field = match id {
+            NetworkId::Uuid(_) => "networkUUID",
+            NetworkId::Name(_) => "networkName",
+        };
+        Some((format!("spec.network.{list}[{i}].{field}"), id))
+    })
 }
 
 /// The networks `setting` names, each with the field that names it.
@@ -152,21 +147,14 @@ fn named_networks(setting: &AviInfraSetting) -> Vec<(String, NetworkId<'_>)> {
     let vip = net
         .vip_networks
         .iter()
-        .map(|v| ("vipNetworks", entry_id(&v.network_name, &v.network_uuid)));
+        .map(|v| (v.network_name.as_deref(), v.network_uuid.as_deref()));
     let node = net
         .node_networks
         .iter()
-        .map(|n| ("nodeNetworks", entry_id(&n.network_name, &n.network_uuid)));
-    let mut out = Vec::new();
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-    for (list, entry) in vip.chain(node) {
-        let i = index.entry(list).or_default();
-        if let Some((field, id)) = entry {
-            out.push((format!("spec.network.{list}[{i}].{field}"), id));
-        }
-        *i += 1;
-    }
-    out
+        .map(|n| (n.network_name.as_deref(), n.network_uuid.as_deref()));
+    list_networks("vipNetworks", vip)
+        .chain(list_networks("nodeNetworks", node))
+        .collect()
 }
 
 /// Whether the network exists: by uuid, or by name in `cloud` (names are unique per

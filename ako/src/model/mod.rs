@@ -32,7 +32,7 @@ pub use graph::{
 pub use key::{Kind, ObjectKey};
 pub use l4::{LB_CLASS, LB_IP_ANNOTATION};
 pub use l7::MAX_FQDNS_PER_VS;
-pub use scope::{AVI_CONTROLLER, DEFAULT_CLASS_ANNOTATION, INFRA_ANNOTATION};
+pub use scope::{AVI_CONTROLLER, DEFAULT_CLASS_ANNOTATION, INFRA_ANNOTATION, NetworkId};
 pub use state::{ClusterState, SERVICE_NAME_LABEL, StateObject, key_of};
 pub use vrf::POD_CIDRS_ANNOTATION;
 

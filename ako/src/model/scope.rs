@@ -51,12 +51,30 @@ pub struct Infras<'s> {
 
 pub const GLOBAL_INFRA: usize = 0;
 
-fn network_ref(name: Option<&str>, uuid: Option<&str>) -> Option<String> {
-    match (uuid, name) {
-        (Some(uuid), _) if !uuid.is_empty() => Some(format!("/api/network/{uuid}")),
-        (_, Some(name)) if !name.is_empty() => Some(avi_ref("network", name)),
-        _ => None,
+/// A network named by uuid or by name (empty strings name nothing); the uuid wins
+/// when both are given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkId<'a> {
+    Uuid(&'a str),
+    Name(&'a str),
+}
+
+impl<'a> NetworkId<'a> {
+    pub fn of(name: Option<&'a str>, uuid: Option<&'a str>) -> Option<Self> {
+        let nonempty = |s: Option<&'a str>| s.filter(|s| !s.is_empty());
+        match (nonempty(uuid), nonempty(name)) {
+            (Some(uuid), _) => Some(NetworkId::Uuid(uuid)),
+            (None, Some(name)) => Some(NetworkId::Name(name)),
+            (None, None) => None,
+        }
     }
+}
+
+fn network_ref(name: Option<&str>, uuid: Option<&str>) -> Option<String> {
+    Some(match NetworkId::of(name, uuid)? {
+        NetworkId::Uuid(uuid) => format!("/api/network/{uuid}"),
+        NetworkId::Name(name) => avi_ref("network", name),
+    })
 }
 
 fn cfg_vip(net: &NetworkRef) -> Option<VipNet> {
