@@ -1,9 +1,6 @@
 //! AnalyticsProfile (System-Analytics-Profile): the server's default for VSs and pools.
 //! Not in the swagger summary: a partial inline table, so unknown fields are kept.
-use std::sync::LazyLock;
-
-use super::TypeSpec;
-use super::defs::{Defs, parse_inline};
+use super::defs::inline_type;
 
 static TABLE: &str = r#"{
   "AnalyticsProfile": {"fields": {
@@ -12,17 +9,4 @@ static TABLE: &str = r#"{
   }, "required": ["name"]}
 }"#;
 
-static DEFS: LazyLock<Defs> = LazyLock::new(|| parse_inline("AnalyticsProfile", TABLE));
-
-fn defs() -> &'static Defs {
-    &DEFS
-}
-
-pub static SPEC: TypeSpec = TypeSpec {
-    path: "analyticsprofile",
-    kind: "AnalyticsProfile",
-    defs,
-    strict: false,
-    shared: true,
-    ..TypeSpec::BASE
-};
+inline_type!("analyticsprofile", "AnalyticsProfile");

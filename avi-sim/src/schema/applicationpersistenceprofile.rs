@@ -1,9 +1,6 @@
 //! ApplicationPersistenceProfile: session persistence referenced by pools.
 //! Not in the swagger summary: a partial inline table, so unknown fields are kept.
-use std::sync::LazyLock;
-
-use super::TypeSpec;
-use super::defs::{Defs, parse_inline};
+use super::defs::inline_type;
 
 static TABLE: &str = r#"{
   "ApplicationPersistenceProfile": {"fields": {
@@ -16,18 +13,7 @@ static TABLE: &str = r#"{
   }, "required": ["name", "persistence_type"]}
 }"#;
 
-static DEFS: LazyLock<Defs> =
-    LazyLock::new(|| parse_inline("ApplicationPersistenceProfile", TABLE));
-
-fn defs() -> &'static Defs {
-    &DEFS
-}
-
-pub static SPEC: TypeSpec = TypeSpec {
-    path: "applicationpersistenceprofile",
-    kind: "ApplicationPersistenceProfile",
-    defs,
-    strict: false,
-    shared: true,
-    ..TypeSpec::BASE
-};
+inline_type!(
+    "applicationpersistenceprofile",
+    "ApplicationPersistenceProfile"
+);

@@ -40,6 +40,29 @@ const COMMON_FIELDS: &str = r#"{
     "markers": {"type": "array<object:RoleFilterMatchLabel>"}
 }"#;
 
+/// `DEFS` and `SPEC` of a shared, non-strict type whose module holds its inline
+/// `TABLE` (see [`parse_inline`]): the types the swagger summary lacks.
+macro_rules! inline_type {
+    ($path:literal, $kind:literal) => {
+        static DEFS: std::sync::LazyLock<super::defs::Defs> =
+            std::sync::LazyLock::new(|| super::defs::parse_inline($kind, TABLE));
+
+        fn defs() -> &'static super::defs::Defs {
+            &DEFS
+        }
+
+        pub static SPEC: super::TypeSpec = super::TypeSpec {
+            path: $path,
+            kind: $kind,
+            defs,
+            strict: false,
+            shared: true,
+            ..super::TypeSpec::BASE
+        };
+    };
+}
+pub(super) use inline_type;
+
 /// Parses an inline table (`{"<Def>": {"fields": {...}, "required": [...]}, ...}`) for
 /// a type the summary lacks, adding the fields every object has to `kind`'s definition.
 /// The tables are constants of this crate; a parse failure is caught by the type tests.

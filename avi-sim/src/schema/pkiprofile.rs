@@ -1,9 +1,6 @@
 //! PKIProfile: CA certificates for client / server certificate validation.
 //! Not in the swagger summary: a partial inline table, so unknown fields are kept.
-use std::sync::LazyLock;
-
-use super::TypeSpec;
-use super::defs::{Defs, parse_inline};
+use super::defs::inline_type;
 
 static TABLE: &str = r#"{
   "PKIProfile": {"fields": {
@@ -14,17 +11,4 @@ static TABLE: &str = r#"{
   }, "required": ["name"]}
 }"#;
 
-static DEFS: LazyLock<Defs> = LazyLock::new(|| parse_inline("PKIProfile", TABLE));
-
-fn defs() -> &'static Defs {
-    &DEFS
-}
-
-pub static SPEC: TypeSpec = TypeSpec {
-    path: "pkiprofile",
-    kind: "PKIProfile",
-    defs,
-    strict: false,
-    shared: true,
-    ..TypeSpec::BASE
-};
+inline_type!("pkiprofile", "PKIProfile");

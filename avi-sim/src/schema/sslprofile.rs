@@ -1,9 +1,6 @@
 //! SSLProfile (System-Standard): accepted TLS versions and ciphers.
 //! Not in the swagger summary: a partial inline table, so unknown fields are kept.
-use std::sync::LazyLock;
-
-use super::TypeSpec;
-use super::defs::{Defs, parse_inline};
+use super::defs::inline_type;
 
 static TABLE: &str = r#"{
   "SSLProfile": {"fields": {
@@ -23,17 +20,4 @@ static TABLE: &str = r#"{
   }, "required": ["type"]}
 }"#;
 
-static DEFS: LazyLock<Defs> = LazyLock::new(|| parse_inline("SSLProfile", TABLE));
-
-fn defs() -> &'static Defs {
-    &DEFS
-}
-
-pub static SPEC: TypeSpec = TypeSpec {
-    path: "sslprofile",
-    kind: "SSLProfile",
-    defs,
-    strict: false,
-    shared: true,
-    ..TypeSpec::BASE
-};
+inline_type!("sslprofile", "SSLProfile");

@@ -1,9 +1,6 @@
 //! WafPolicy: WAF mode and paranoia level; referenced by virtual services.
 //! Not in the swagger summary: a partial inline table, so unknown fields are kept.
-use std::sync::LazyLock;
-
-use super::TypeSpec;
-use super::defs::{Defs, parse_inline};
+use super::defs::inline_type;
 
 static TABLE: &str = r#"{
   "WafPolicy": {"fields": {
@@ -17,17 +14,4 @@ static TABLE: &str = r#"{
   }, "required": ["name"]}
 }"#;
 
-static DEFS: LazyLock<Defs> = LazyLock::new(|| parse_inline("WafPolicy", TABLE));
-
-fn defs() -> &'static Defs {
-    &DEFS
-}
-
-pub static SPEC: TypeSpec = TypeSpec {
-    path: "wafpolicy",
-    kind: "WafPolicy",
-    defs,
-    strict: false,
-    shared: true,
-    ..TypeSpec::BASE
-};
+inline_type!("wafpolicy", "WafPolicy");
